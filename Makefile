@@ -1,0 +1,39 @@
+# Hindsight — common tasks. Only Go is needed.
+GO    ?= go
+BIN   := bin/hindsight
+ADDR  ?= 127.0.0.1:1313
+
+.PHONY: all build run test vet bench fuzz clean
+
+all: build
+
+## build: compile bin/hindsight
+build:
+	$(GO) build -o $(BIN) ./cmd/hindsight
+
+## run: build the example knowledge base in content/ and serve it on http://$(ADDR)
+run: build
+	./$(BIN) serve --content content --out public --addr $(ADDR)
+
+## test: vet, check formatting and run every test
+test: vet
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+	$(GO) test ./...
+
+vet:
+	$(GO) vet ./...
+
+## bench: build a 10,000-postmortem synthetic corpus and time full builds
+bench:
+	$(GO) run ./cmd/hindsight-bench
+
+## fuzz: run each fuzz target for FUZZTIME (default 30s)
+FUZZTIME ?= 30s
+fuzz:
+	$(GO) test -run='^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) ./generator/postmortem
+	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./generator/meta
+	$(GO) test -run='^$$' -fuzz=FuzzInfer -fuzztime=$(FUZZTIME) ./generator/legacy
+
+clean:
+	rm -rf bin public

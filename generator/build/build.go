@@ -1,0 +1,147 @@
+// Package build owns one run of Hindsight from start to finish: open the
+// content folder safely, load and check every postmortem, render the site into
+// a staging folder beside the output and swap it into place — or, on any
+// error, leave the previous output exactly as it was.
+package build
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/hindsight-sre/hindsight/generator/config"
+	"github.com/hindsight-sre/hindsight/generator/diag"
+	"github.com/hindsight-sre/hindsight/generator/output"
+	"github.com/hindsight-sre/hindsight/generator/render"
+	"github.com/hindsight-sre/hindsight/generator/site"
+	"github.com/hindsight-sre/hindsight/themes"
+)
+
+// Options describe one build.
+type Options struct {
+	ContentDir string         // folder of postmortems
+	OutDir     string         // output folder; unused by Check
+	Config     *config.Config // site configuration
+	Drafts     bool           // build drafts and postmortems under review
+	Now        time.Time      // "today"; see Today
+	// Progress, when set, is told how far each stage ("reading", "writing") is.
+	Progress func(stage string, done, total int)
+}
+
+// Result describes a finished build or check.
+type Result struct {
+	Postmortems int       // postmortems built
+	Pages       int       // HTML pages written
+	Files       int       // files written
+	Diagnostics diag.List // errors and warnings, sorted
+}
+
+// Today is the build's notion of now: SOURCE_DATE_EPOCH (seconds since 1970,
+// the reproducible-builds convention) when set, else the start of the current
+// day in loc, so two builds on the same day produce the same bytes.
+func Today(loc *time.Location) (time.Time, error) {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		sec, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds", s)
+		}
+		return time.Unix(sec, 0).In(loc), nil
+	}
+	y, m, d := time.Now().In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc), nil
+}
+
+// Load opens the content folder and loads the site.
+func Load(opts Options) (*site.Site, diag.List, error) {
+	root, err := os.OpenRoot(opts.ContentDir)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, fmt.Errorf("content folder %q does not exist; create it or point --content at your postmortems", opts.ContentDir)
+		}
+		return nil, nil, fmt.Errorf("cannot open content folder: %w", err)
+	}
+	defer root.Close()
+	progress := func(done, total int) {
+		if opts.Progress != nil {
+			opts.Progress("reading", done, total)
+		}
+	}
+	s, diags := site.Load(root.FS(), opts.Config, site.Options{
+		Dir: filepath.ToSlash(filepath.Clean(opts.ContentDir)), Drafts: opts.Drafts, Now: opts.Now, Progress: progress})
+	return s, diags, nil
+}
+
+// Theme is the default theme overlaid with the site's own layouts/, static/
+// and i18n/ files.
+func Theme(cfg *config.Config) fs.FS {
+	return render.Overlay(themes.Default, os.DirFS(cfg.Dir))
+}
+
+// Check loads and checks the content and the theme without writing anything.
+func Check(opts Options) (Result, error) {
+	s, diags, err := Load(opts)
+	res := Result{Diagnostics: diags}
+	if err != nil || s == nil {
+		return res, errors.Join(err, diags.Err())
+	}
+	res.Postmortems = len(s.Incidents)
+	if err := render.CheckTheme(Theme(opts.Config), opts.Config.Language); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// Build loads, checks and renders the site into OutDir.
+func Build(opts Options) (Result, error) {
+	if err := checkOut(opts); err != nil {
+		return Result{}, err
+	}
+	s, diags, err := Load(opts)
+	res := Result{Diagnostics: diags}
+	if err != nil || s == nil {
+		return res, errors.Join(err, diags.Err())
+	}
+	res.Postmortems = len(s.Incidents)
+	stage, err := output.NewStaging(opts.OutDir)
+	if err != nil {
+		return res, err
+	}
+	stats, err := render.Render(s, stage, render.Options{Theme: Theme(opts.Config), Progress: func(done, total int) {
+		if opts.Progress != nil {
+			opts.Progress("writing", done, total)
+		}
+	}})
+	if err != nil {
+		stage.Abort()
+		return res, err
+	}
+	res.Pages, res.Files = stats.Pages, stats.Files+1 // +1: the output marker
+	if err := stage.Commit(); err != nil {
+		return res, err
+	}
+	return res, nil
+}
+
+// checkOut refuses an output folder that is, or holds, the content or the
+// site's own files: a build replaces the whole output folder.
+func checkOut(opts Options) error {
+	out, err := filepath.Abs(opts.OutDir)
+	if err != nil {
+		return err
+	}
+	for _, keep := range []struct{ what, dir string }{{"content", opts.ContentDir}, {"site (config)", opts.Config.Dir}} {
+		dir, err := filepath.Abs(keep.dir)
+		if err != nil {
+			return err
+		}
+		if dir == out || strings.HasPrefix(dir+string(filepath.Separator), out+string(filepath.Separator)) {
+			return fmt.Errorf("--out %q would replace the %s folder %q; choose an output folder of its own, such as public", opts.OutDir, keep.what, keep.dir)
+		}
+	}
+	return nil
+}

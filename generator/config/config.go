@@ -1,0 +1,260 @@
+// Package config owns the site configuration, hindsight.yaml: the site's title,
+// base URL, language and time zone, the severity scale, front-matter field
+// aliases and the service catalog. Load reads it; Default is what a site without
+// a config file gets.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is a site's configuration.
+type Config struct {
+	Path       string            // the file it was read from; "" for the defaults
+	Dir        string            // the folder whose layouts/, static/ and i18n/ override the theme
+	Title      string            // site title
+	BaseURL    string            // absolute URL the site is served from, ending in "/"
+	Language   string            // "en" or "fr": UI language and default postmortem language
+	Timezone   string            // IANA name
+	Location   *time.Location    // Timezone, loaded
+	Severities []string          // most severe first
+	Aliases    map[string]string // other front-matter field name → Hindsight field name
+	Services   []Service         // the catalog, sorted by name
+}
+
+// Service is one entry of the service catalog.
+type Service struct {
+	Name        string  // the name postmortems use in `services:`
+	Title       string  // display name; Name when empty
+	Description string  // one line
+	Team        string  // owning team
+	Tier        int     // 1 is most critical; 0 when unset
+	SLO         float64 // availability objective in percent; 0 when unset
+	SLA         float64 // contractual availability in percent; 0 when unset
+}
+
+// DisplayName is the service's title, or its name.
+func (s Service) DisplayName() string {
+	if s.Title != "" {
+		return s.Title
+	}
+	return s.Name
+}
+
+// Service finds a service of the catalog by name.
+func (c *Config) Service(name string) (Service, bool) {
+	i, ok := slices.BinarySearchFunc(c.Services, name, func(s Service, n string) int { return strings.Compare(s.Name, n) })
+	if !ok {
+		return Service{}, false
+	}
+	return c.Services[i], true
+}
+
+// DefaultSeverities is the severity scale used when the config sets none.
+var DefaultSeverities = []string{"SEV1", "SEV2", "SEV3", "SEV4"}
+
+// DefaultAliases map field names common in other postmortem templates onto ours.
+var DefaultAliases = map[string]string{
+	"start_time":   "started_at",
+	"started":      "started_at",
+	"impact_start": "started_at",
+	"end_time":     "resolved_at",
+	"ended_at":     "resolved_at",
+	"detected":     "detected_at",
+	"mitigated":    "mitigated_at",
+	"resolved":     "resolved_at",
+	"categories":   "tags",
+	"product":      "services",
+	"products":     "services",
+	"service":      "services",
+	"components":   "services",
+	"sev":          "severity",
+	"priority":     "severity",
+	"lang":         "language",
+	"rootcause":    "root_cause",
+	"action_items": "actions",
+	"lessons":      "lessons_learned",
+}
+
+// Default returns the configuration of a site without a config file.
+func Default() *Config {
+	return &Config{
+		Dir:        ".",
+		Title:      "Postmortems",
+		BaseURL:    "/",
+		Language:   "en",
+		Timezone:   "UTC",
+		Location:   time.UTC,
+		Severities: slices.Clone(DefaultSeverities),
+		Aliases:    cloneMap(DefaultAliases),
+	}
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	c := make(map[string]string, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// file is the YAML shape of hindsight.yaml.
+type file struct {
+	Title      string                 `yaml:"title"`
+	BaseURL    string                 `yaml:"base_url"`
+	Language   string                 `yaml:"language"`
+	Timezone   string                 `yaml:"timezone"`
+	Severities []string               `yaml:"severities"`
+	Aliases    map[string]string      `yaml:"aliases"`
+	Services   map[string]serviceFile `yaml:"services"`
+}
+
+type serviceFile struct {
+	Title       string  `yaml:"title"`
+	Description string  `yaml:"description"`
+	Team        string  `yaml:"team"`
+	Tier        int     `yaml:"tier"`
+	SLO         float64 `yaml:"slo"`
+	SLA         float64 `yaml:"sla"`
+}
+
+// Error is a problem in the config file, at a line.
+type Error struct {
+	Path string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	if e.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+	}
+	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+}
+
+// Load reads the config file at path. When path does not exist and required is
+// false, it returns the defaults with Dir set to path's folder.
+func Load(path string, required bool) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) && !required {
+			c := Default()
+			c.Dir = filepath.Dir(path)
+			return c, nil
+		}
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("config file %q does not exist; create it or leave out --config", path)
+		}
+		return nil, fmt.Errorf("cannot read config: %w", err)
+	}
+	c, err := Parse(path, data)
+	if err != nil {
+		return nil, err
+	}
+	c.Path = path
+	c.Dir = filepath.Dir(path)
+	return c, nil
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+): (.*)$`)
+
+// Parse reads a config from data; path is used in error messages.
+func Parse(path string, data []byte) (*Config, error) {
+	var f file
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
+		msg := err.Error()
+		var te *yaml.TypeError
+		if errors.As(err, &te) && len(te.Errors) > 0 {
+			msg = te.Errors[0]
+		}
+		e := &Error{Path: path, Msg: strings.TrimPrefix(msg, "yaml: ")}
+		if m := yamlLine.FindStringSubmatch(msg); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			e.Msg = m[2]
+			if strings.HasPrefix(e.Msg, "field ") && strings.Contains(e.Msg, " not found in type") {
+				name := strings.Fields(e.Msg)[1]
+				e.Msg = fmt.Sprintf("unknown setting %q; see docs/configuration.md for the settings", name)
+			}
+		}
+		return nil, e
+	}
+	c := Default()
+	lineOf := func(key string) int { return keyLine(data, key) }
+	if f.Title != "" {
+		c.Title = f.Title
+	}
+	if f.BaseURL != "" {
+		u, err := url.Parse(f.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "") {
+			return nil, &Error{path, lineOf("base_url"), fmt.Sprintf("base_url %q must be an http(s) URL like https://postmortems.example.com/", f.BaseURL)}
+		}
+		c.BaseURL = strings.TrimSuffix(f.BaseURL, "/") + "/"
+	}
+	if f.Language != "" {
+		lang := strings.ToLower(f.Language)
+		if lang != "en" && lang != "fr" {
+			return nil, &Error{path, lineOf("language"), fmt.Sprintf("language %q is not supported; use en or fr", f.Language)}
+		}
+		c.Language = lang
+	}
+	if f.Timezone != "" {
+		loc, err := time.LoadLocation(f.Timezone)
+		if err != nil {
+			return nil, &Error{path, lineOf("timezone"), fmt.Sprintf("unknown timezone %q; use an IANA name like Europe/Paris or UTC", f.Timezone)}
+		}
+		c.Timezone, c.Location = f.Timezone, loc
+	}
+	if len(f.Severities) > 0 {
+		c.Severities = nil
+		for _, s := range f.Severities {
+			s = strings.ToUpper(strings.TrimSpace(s))
+			if s == "" || slices.Contains(c.Severities, s) {
+				return nil, &Error{path, lineOf("severities"), fmt.Sprintf("severities must be distinct non-empty names, got %q", f.Severities)}
+			}
+			c.Severities = append(c.Severities, s)
+		}
+	}
+	for k, v := range f.Aliases {
+		c.Aliases[k] = v
+	}
+	for name, s := range f.Services {
+		if name == "" {
+			return nil, &Error{path, lineOf("services"), "a service needs a name"}
+		}
+		for _, pct := range []float64{s.SLO, s.SLA} {
+			if pct < 0 || pct >= 100 {
+				return nil, &Error{path, lineOf(name), fmt.Sprintf("service %q: slo and sla are percentages below 100, like 99.9", name)}
+			}
+		}
+		c.Services = append(c.Services, Service{Name: name, Title: s.Title, Description: s.Description,
+			Team: s.Team, Tier: s.Tier, SLO: s.SLO, SLA: s.SLA})
+	}
+	slices.SortFunc(c.Services, func(a, b Service) int { return strings.Compare(a.Name, b.Name) })
+	return c, nil
+}
+
+// keyLine finds the first line where key is written as a YAML key.
+func keyLine(data []byte, key string) int {
+	for i, l := range bytes.Split(data, []byte("\n")) {
+		t := strings.TrimSpace(string(l))
+		if strings.HasPrefix(t, key+":") || strings.HasPrefix(t, `"`+key+`":`) {
+			return i + 1
+		}
+	}
+	return 0
+}

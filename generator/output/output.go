@@ -1,0 +1,176 @@
+// Package output owns writing a built site: every file goes through a Writer
+// that refuses any name that is not a plain relative path (no "..", no
+// absolute path, no NUL), a build is written into a fresh folder beside the
+// output and swapped into place only when it is complete, so a failed build
+// leaves the previous site untouched.
+package output
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Writer receives the files of a site. Names are slash-separated and relative.
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
+
+// Marker is the file every output folder gets, so a later build knows it may
+// replace the folder.
+const Marker = ".hindsight-output"
+
+// checkName refuses names that could leave the output folder.
+func checkName(name string) error {
+	if name == "" || strings.ContainsRune(name, 0) || strings.Contains(name, `\`) || !fs.ValidPath(name) {
+		return fmt.Errorf("refusing to write %q: not a plain relative path inside the output", name)
+	}
+	return nil
+}
+
+// Staging is a temporary output folder beside the final one.
+//
+// It writes with plain file calls rather than os.Root, which costs several
+// system calls per path component: names are checked to be local paths
+// without "..", and the folder is created fresh by NewStaging, so it holds no
+// links that could lead out of it.
+type Staging struct {
+	final string
+	dir   string
+	mu    sync.Mutex
+	dirs  map[string]bool
+}
+
+// NewStaging prepares a temporary folder beside out. It refuses an out that
+// exists, is not empty, and was not written by Hindsight, so a mistyped --out
+// never replaces someone's files.
+func NewStaging(out string) (*Staging, error) {
+	out = filepath.Clean(out)
+	if err := CheckReplaceable(out); err != nil {
+		return nil, err
+	}
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("cannot create the output's parent folder: %w", err)
+	}
+	dir, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".tmp-")
+	if err != nil {
+		return nil, fmt.Errorf("cannot create a temporary output folder: %w", err)
+	}
+	s := &Staging{final: out, dir: dir, dirs: map[string]bool{".": true}}
+	if err := s.WriteFile(Marker, []byte("This folder is written by hindsight build and replaced by each build.\n")); err != nil {
+		s.Abort()
+		return nil, err
+	}
+	return s, nil
+}
+
+// CheckReplaceable returns an error when out holds files Hindsight did not write.
+func CheckReplaceable(out string) error {
+	entries, err := os.ReadDir(out)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("cannot use output folder %q: %w", out, err)
+	}
+	if len(entries) == 0 {
+		return nil
+	}
+	if _, err := os.Stat(filepath.Join(out, Marker)); err != nil {
+		return fmt.Errorf("refusing to replace %q: it is not empty and was not written by hindsight (no %s file); remove it or choose another --out", out, Marker)
+	}
+	return nil
+}
+
+// WriteFile writes one file, creating its folders.
+func (s *Staging) WriteFile(name string, data []byte) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	if dir := path.Dir(name); !s.known(dir) {
+		if err := os.MkdirAll(filepath.Join(s.dir, filepath.FromSlash(dir)), 0o755); err != nil {
+			return fmt.Errorf("cannot create %q: %w", dir, err)
+		}
+		s.mu.Lock()
+		s.dirs[dir] = true
+		s.mu.Unlock()
+	}
+	return os.WriteFile(filepath.Join(s.dir, filepath.FromSlash(name)), data, 0o644)
+}
+
+func (s *Staging) known(dir string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.dirs[dir]
+}
+
+// Commit swaps the staged folder into place and removes the previous output.
+func (s *Staging) Commit() error {
+	old := ""
+	if _, err := os.Lstat(s.final); err == nil {
+		old = s.dir + ".old"
+		if err := os.Rename(s.final, old); err != nil {
+			os.RemoveAll(s.dir)
+			return fmt.Errorf("cannot move the previous output aside: %w", err)
+		}
+	}
+	if err := os.Rename(s.dir, s.final); err != nil {
+		if old != "" {
+			os.Rename(old, s.final)
+		}
+		os.RemoveAll(s.dir)
+		return fmt.Errorf("cannot move the new output into place: %w", err)
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// Abort removes the staged folder, leaving the previous output as it was.
+func (s *Staging) Abort() {
+	os.RemoveAll(s.dir)
+}
+
+// Memory is a Writer that keeps files in memory, for tests and check runs.
+type Memory struct {
+	mu    sync.Mutex
+	Files map[string][]byte
+}
+
+// NewMemory returns an empty in-memory site.
+func NewMemory() *Memory { return &Memory{Files: map[string][]byte{}} }
+
+// WriteFile stores one file.
+func (m *Memory) WriteFile(name string, data []byte) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, dup := m.Files[name]; dup {
+		return fmt.Errorf("%q written twice", name)
+	}
+	m.Files[name] = bytes.Clone(data)
+	return nil
+}
+
+// Names lists the stored files, sorted.
+func (m *Memory) Names() []string {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	names := make([]string, 0, len(m.Files))
+	for n := range m.Files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}

@@ -1,0 +1,140 @@
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/hindsight-sre/hindsight/generator/markdown"
+	"github.com/hindsight-sre/hindsight/generator/postmortem"
+)
+
+// funcs are the template functions every layout can use. They are documented
+// in docs/theming.md.
+func funcs(tr map[string]string, loc *time.Location, now time.Time) template.FuncMap {
+	t := func(key string) string {
+		if s, ok := tr[key]; ok {
+			return s
+		}
+		return key
+	}
+	return template.FuncMap{
+		// T translates a UI string key.
+		"T": t,
+		// datetime formats a time in the site's time zone: 2025-03-14 09:12 CET.
+		"datetime": func(tm time.Time) string {
+			if tm.IsZero() {
+				return ""
+			}
+			return tm.In(loc).Format("2006-01-02 15:04 MST")
+		},
+		// date formats the day: 2025-03-14.
+		"date": func(tm time.Time) string {
+			if tm.IsZero() {
+				return ""
+			}
+			return tm.In(loc).Format("2006-01-02")
+		},
+		// iso formats a machine-readable time for <time datetime>.
+		"iso": func(tm time.Time) string {
+			if tm.IsZero() {
+				return ""
+			}
+			return tm.Format(time.RFC3339)
+		},
+		// duration formats a duration: 45 min, 2 h 05 min, 3 d 4 h.
+		"duration": func(d time.Duration) string { return formatDuration(d, t) },
+		// since is the offset of tm from start: +12 min.
+		"since": func(start, tm time.Time) string {
+			if start.IsZero() || tm.IsZero() {
+				return ""
+			}
+			d := tm.Sub(start)
+			if d < 0 {
+				return "−" + formatDuration(-d, t)
+			}
+			return "+" + formatDuration(d, t)
+		},
+		// inline escapes short text and turns `code` spans into <code>.
+		"inline": inline,
+		// markdown renders Markdown text safely.
+		"markdown": markdown.String,
+		// overdue reports whether an open action is past due.
+		"overdue": func(a postmortem.Action) bool { return a.Overdue(now) },
+		// safeURL returns the link when it is http(s), mailto or relative, else "".
+		"safeURL": func(s string) template.URL {
+			if postmortem.SafeURL(s) {
+				return template.URL(s)
+			}
+			return ""
+		},
+		// lower lower-cases a string (for CSS classes).
+		"lower": strings.ToLower,
+		// fishbone draws an Ishikawa diagram as inline SVG.
+		"fishbone": func(p *postmortem.Postmortem) template.HTML { return fishbone(p.Ishikawa, p.Title, p.ID, t) },
+		// add adds integers.
+		"add": func(a, b int) int { return a + b },
+		// list makes a list of strings.
+		"list": func(xs ...string) []string { return xs },
+		// join joins strings.
+		"join": strings.Join,
+		// percent formats a share: 42 %.
+		"percent": func(part, whole int) string {
+			if whole == 0 {
+				return "–"
+			}
+			return fmt.Sprintf("%d %%", (part*100+whole/2)/whole)
+		},
+	}
+}
+
+// formatDuration writes a duration the way incident reports do, to the
+// minute: "45 min", "2 h 05 min", "3 d 4 h".
+func formatDuration(d time.Duration, t func(string) string) string {
+	if d <= 0 {
+		if d == 0 {
+			return "0 " + t("unit_min")
+		}
+		return ""
+	}
+	mins := int((d + 30*time.Second) / time.Minute)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%d %s", int(d/time.Second), t("unit_s"))
+	case mins < 60:
+		return fmt.Sprintf("%d %s", mins, t("unit_min"))
+	case mins < 48*60:
+		return fmt.Sprintf("%d %s %02d %s", mins/60, t("unit_h"), mins%60, t("unit_min"))
+	}
+	hours := (mins + 30) / 60
+	return fmt.Sprintf("%d %s %d %s", hours/24, t("unit_d"), hours%24, t("unit_h"))
+}
+
+// inline renders a short text field: HTML-escaped, with `backticks` as code
+// spans, the one piece of Markdown that short fields (timeline events, whys,
+// factors) commonly carry. It is much cheaper than a Markdown pass.
+func inline(s string) template.HTML {
+	esc := template.HTMLEscapeString(s)
+	if strings.Count(esc, "`") < 2 {
+		return template.HTML(esc)
+	}
+	var b strings.Builder
+	open := false
+	for {
+		i := strings.IndexByte(esc, '`')
+		if i < 0 || (!open && !strings.Contains(esc[i+1:], "`")) {
+			b.WriteString(esc)
+			break
+		}
+		b.WriteString(esc[:i])
+		if open {
+			b.WriteString("</code>")
+		} else {
+			b.WriteString("<code>")
+		}
+		open = !open
+		esc = esc[i+1:]
+	}
+	return template.HTML(b.String())
+}

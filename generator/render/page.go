@@ -1,0 +1,154 @@
+package render
+
+import (
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/hindsight-sre/hindsight/generator/postmortem"
+	"github.com/hindsight-sre/hindsight/generator/site"
+)
+
+// Page is what every layout receives as its dot.
+type Page struct {
+	Site  *site.Site
+	Kind  string // home, incidents, incident, services, service, tags, tag, 404
+	Title string
+	Path  string // output path of the page, e.g. "incidents/x/index.html"
+	Root  string // relative path from the page to the site root, e.g. "../../"
+
+	Incident  *postmortem.Postmortem   // incident page
+	Incidents []*postmortem.Postmortem // lists
+	Service   *site.Service            // service page
+	Tag       *site.Group              // tag page
+	Filter    Filter                   // incidents lists
+
+	rows *rowCache // each incident's "incident-row", rendered once
+}
+
+// rowCache holds each incident's table row, rendered once with links relative
+// to the site root, so the many lists that show an incident do not render it
+// again.
+type rowCache struct {
+	html map[*postmortem.Postmortem]string
+}
+
+// Rows returns the table rows of the page's incidents, with their links made
+// relative to this page.
+func (p *Page) Rows() template.HTML {
+	var b strings.Builder
+	for _, inc := range p.Incidents {
+		b.WriteString(p.rows.html[inc])
+	}
+	if p.Root == "" {
+		return template.HTML(b.String())
+	}
+	// Row links are relative to the root: every href in a row is internal.
+	return template.HTML(strings.ReplaceAll(b.String(), `href="`, `href="`+p.Root))
+}
+
+// Filter names the pre-rendered list an incidents page shows.
+type Filter struct {
+	Field string // "", "service", "severity", "year" or "status"
+	Value string // the value shown
+}
+
+// URL returns the relative link from this page to a site path such as
+// "incidents/" or "css/hindsight.css". Folders get an explicit index.html so
+// links work from disk as well as from any host and sub-path.
+func (p *Page) URL(target string) string {
+	target = strings.TrimPrefix(target, "/")
+	if target == "" || strings.HasSuffix(target, "/") {
+		target += "index.html"
+	}
+	return p.Root + target
+}
+
+// IncidentURL links to an incident page.
+func (p *Page) IncidentURL(i *postmortem.Postmortem) string { return p.URL("incidents/" + i.ID + "/") }
+
+// ServiceURL links to a service page by service name.
+func (p *Page) ServiceURL(name string) string {
+	if sv := p.Site.Service(name); sv != nil {
+		return p.URL("services/" + sv.Slug + "/")
+	}
+	return p.URL("services/")
+}
+
+// TagURL links to a tag page by tag name.
+func (p *Page) TagURL(name string) string {
+	if g := p.Site.Tag(name); g != nil {
+		return p.URL("tags/" + g.Slug + "/")
+	}
+	return p.URL("tags/")
+}
+
+// FilterURL links to a pre-rendered incidents list ("service", name), or to
+// all incidents when field is "".
+func (p *Page) FilterURL(field, value string) string {
+	if field == "" {
+		return p.URL("incidents/")
+	}
+	return p.URL("incidents/by/" + field + "/" + filterSlug(value) + "/")
+}
+
+func filterSlug(v string) string {
+	s := postmortem.Slug(v)
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// Recent is the incidents of the last 90 days.
+func (p *Page) Recent() []*postmortem.Postmortem { return p.Site.Since(90 * 24 * time.Hour) }
+
+// Year is the year an incident is filed under.
+func (p *Page) Year(i *postmortem.Postmortem) int { return p.Site.Year(i) }
+
+// ServiceLink pairs a service with the neighbouring incidents of one incident.
+type ServiceLink struct {
+	Service      *site.Service
+	Older, Newer *postmortem.Postmortem
+}
+
+// ServiceNav lists, for the incident page, each service with the previous
+// and next incident of that service.
+func (p *Page) ServiceNav() []ServiceLink {
+	var out []ServiceLink
+	for _, name := range p.Incident.Services {
+		sv := p.Site.Service(name)
+		if sv == nil {
+			continue
+		}
+		older, newer := sv.Neighbours(p.Incident)
+		out = append(out, ServiceLink{Service: sv, Older: older, Newer: newer})
+	}
+	return out
+}
+
+// WithIncidents returns a copy of the page listing other incidents (for
+// partials that show a list, such as "incident-table").
+func (p *Page) WithIncidents(list []*postmortem.Postmortem) *Page {
+	c := *p
+	c.Incidents = list
+	return &c
+}
+
+// ActionList is the data of the "open-actions" partial.
+type ActionList struct {
+	Page    *Page
+	Actions []site.OpenAction // at most the limit asked for
+	Total   int               // how many open actions there are
+}
+
+// ActionsOf lists the open actions of incidents, overdue first, at most limit
+// of them (0: all).
+func (p *Page) ActionsOf(incidents []*postmortem.Postmortem, limit int) ActionList {
+	all := p.Site.OpenActions(incidents)
+	l := ActionList{Page: p, Actions: all, Total: len(all)}
+	if limit > 0 && len(all) > limit {
+		l.Actions = all[:limit]
+	}
+	return l
+}

@@ -1,0 +1,263 @@
+// Package render owns turning a loaded site into files: it applies the theme's
+// layouts (html/template) to every page — home, incident lists and filters,
+// incident, service and tag pages, 404 — writes the Atom feed and sitemap, and
+// copies static files. A site overrides any theme file by putting a file at the
+// same relative path under layouts/, static/ or i18n/ beside its config.
+package render
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/url"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hindsight-sre/hindsight/generator/output"
+	"github.com/hindsight-sre/hindsight/generator/postmortem"
+	"github.com/hindsight-sre/hindsight/generator/site"
+)
+
+// Options control Render.
+type Options struct {
+	Theme    fs.FS                 // the theme as the site sees it (see Overlay)
+	Progress func(done, total int) // called as pages are written; may be nil
+}
+
+// Stats describe what Render wrote.
+type Stats struct {
+	Pages int // HTML pages
+	Files int // every file, pages included
+}
+
+// renderer holds what every page needs.
+type renderer struct {
+	site  *site.Site
+	out   output.Writer
+	tmpl  map[string]*template.Template
+	rows  *rowCache
+	pages atomic.Int64
+	files atomic.Int64
+}
+
+// Render writes the whole site to out.
+func Render(s *site.Site, out output.Writer, opts Options) (Stats, error) {
+	tr, err := translations(opts.Theme, s.Config.Language)
+	if err != nil {
+		return Stats{}, err
+	}
+	tmpl, err := templates(opts.Theme, tr, funcs(tr, s.Config.Location, s.Now))
+	if err != nil {
+		return Stats{}, err
+	}
+	r := &renderer{site: s, out: out, tmpl: tmpl}
+	if r.rows, err = r.renderRows(); err != nil {
+		return Stats{}, err
+	}
+
+	jobs := r.jobs(tr)
+	static, err := files(opts.Theme, "static")
+	if err != nil {
+		return Stats{}, err
+	}
+	for _, name := range static {
+		jobs = append(jobs, func() error {
+			b, err := fs.ReadFile(opts.Theme, name)
+			if err != nil {
+				return err
+			}
+			return r.write(strings.TrimPrefix(name, "static/"), b)
+		})
+	}
+	if err := run(jobs, opts.Progress); err != nil {
+		return Stats{}, err
+	}
+	return Stats{Pages: int(r.pages.Load()), Files: int(r.files.Load())}, nil
+}
+
+// run runs jobs on every core and returns the first error.
+func run(jobs []func() error, progress func(done, total int)) error {
+	var (
+		wg       sync.WaitGroup
+		next     atomic.Int64
+		done     atomic.Int64
+		firstErr error
+		once     sync.Once
+		failed   atomic.Bool
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for !failed.Load() {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				if err := jobs[i](); err != nil {
+					once.Do(func() { firstErr = err })
+					failed.Store(true)
+					return
+				}
+				if progress != nil {
+					progress(int(done.Add(1)), len(jobs))
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return firstErr
+}
+
+func (r *renderer) write(name string, b []byte) error {
+	if err := r.out.WriteFile(name, b); err != nil {
+		return err
+	}
+	r.files.Add(1)
+	return nil
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// page executes a layout for one page and writes it.
+func (r *renderer) page(layout string, p *Page) error {
+	depth := strings.Count(p.Path, "/")
+	if p.Root == "" {
+		p.Root = strings.Repeat("../", depth)
+	}
+	p.Site = r.site
+	p.rows = r.rows
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := r.tmpl[layout].ExecuteTemplate(buf, "base.html", p); err != nil {
+		return fmt.Errorf("rendering %s with layouts/%s: %w", p.Path, layout, err)
+	}
+	if err := r.write(p.Path, buf.Bytes()); err != nil {
+		return err
+	}
+	r.pages.Add(1)
+	return nil
+}
+
+// renderRows renders every incident's "incident-row" once, in parallel.
+func (r *renderer) renderRows() (*rowCache, error) {
+	incs := r.site.Incidents
+	html := make([]string, len(incs))
+	jobs := make([]func() error, len(incs))
+	t := r.tmpl["incidents.html"]
+	for i, inc := range incs {
+		jobs[i] = func() error {
+			var b strings.Builder
+			if err := t.ExecuteTemplate(&b, "incident-row", &Page{Site: r.site, Incident: inc}); err != nil {
+				return fmt.Errorf("rendering the list row of %s: %w", inc.ID, err)
+			}
+			html[i] = b.String()
+			return nil
+		}
+	}
+	if err := run(jobs, nil); err != nil {
+		return nil, err
+	}
+	c := &rowCache{html: make(map[*postmortem.Postmortem]string, len(incs))}
+	for i, inc := range incs {
+		c.html[inc] = html[i]
+	}
+	return c, nil
+}
+
+// jobs lists every page of the site as a job.
+func (r *renderer) jobs(tr map[string]string) []func() error {
+	s := r.site
+	t := func(k string) string {
+		if v, ok := tr[k]; ok {
+			return v
+		}
+		return k
+	}
+	var jobs []func() error
+	add := func(layout string, p *Page) { jobs = append(jobs, func() error { return r.page(layout, p) }) }
+
+	for _, inc := range s.Incidents {
+		add("incident.html", &Page{Kind: "incident", Title: inc.Title, Path: "incidents/" + inc.ID + "/index.html", Incident: inc})
+	}
+	add("home.html", &Page{Kind: "home", Title: s.Config.Title, Path: "index.html", Incidents: s.Incidents})
+	add("incidents.html", &Page{Kind: "incidents", Title: t("incidents"), Path: "incidents/index.html", Incidents: s.Incidents})
+	for _, f := range r.filters() {
+		add("incidents.html", &Page{Kind: "incidents", Title: t("incidents") + " · " + f.label,
+			Path: "incidents/by/" + f.Field + "/" + filterSlug(f.slugOf) + "/index.html", Incidents: f.incidents, Filter: f.Filter})
+	}
+	add("services.html", &Page{Kind: "services", Title: t("services"), Path: "services/index.html"})
+	for _, sv := range s.Services {
+		add("service.html", &Page{Kind: "service", Title: sv.DisplayName(), Path: "services/" + sv.Slug + "/index.html", Service: sv, Incidents: sv.Incidents})
+	}
+	add("tags.html", &Page{Kind: "tags", Title: t("tags"), Path: "tags/index.html"})
+	for _, g := range s.Tags {
+		add("tag.html", &Page{Kind: "tag", Title: "#" + g.Name, Path: "tags/" + g.Slug + "/index.html", Tag: g, Incidents: g.Incidents})
+	}
+	add("404.html", &Page{Kind: "404", Title: t("not_found"), Path: "404.html", Root: basePath(s.Config.BaseURL)})
+	jobs = append(jobs, r.feed, r.sitemap)
+	return jobs
+}
+
+// basePath is the path part of the base URL ("/kb/"), from which the 404
+// page, served at any depth, links to the site.
+func basePath(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Path == "" {
+		return "/"
+	}
+	return strings.TrimSuffix(u.Path, "/") + "/"
+}
+
+type filterList struct {
+	Filter
+	label     string
+	slugOf    string
+	incidents []*postmortem.Postmortem
+}
+
+// filters builds the pre-rendered lists by service, severity, year and status.
+func (r *renderer) filters() []filterList {
+	s := r.site
+	var out []filterList
+	for _, sv := range s.Services {
+		if len(sv.Incidents) > 0 {
+			out = append(out, filterList{Filter{"service", sv.Name}, sv.DisplayName(), sv.Name, sv.Incidents})
+		}
+	}
+	by := func(field string, keys []string, key func(*postmortem.Postmortem) string) {
+		groups := map[string][]*postmortem.Postmortem{}
+		for _, p := range s.Incidents {
+			k := key(p)
+			groups[k] = append(groups[k], p)
+		}
+		for _, k := range keys {
+			if len(groups[k]) > 0 {
+				out = append(out, filterList{Filter{field, k}, k, k, groups[k]})
+			}
+		}
+	}
+	by("severity", s.Config.Severities, func(p *postmortem.Postmortem) string { return p.Severity })
+	years := make([]string, len(s.Years))
+	for i, y := range s.Years {
+		years[i] = strconv.Itoa(y)
+	}
+	by("year", years, func(p *postmortem.Postmortem) string { return strconv.Itoa(s.Year(p)) })
+	by("status", postmortem.Statuses, func(p *postmortem.Postmortem) string { return p.Status })
+	return out
+}
+
+// CheckTheme parses the theme's layouts and translations without rendering,
+// so a broken override is found by `hindsight check`.
+func CheckTheme(theme fs.FS, lang string) error {
+	tr, err := translations(theme, lang)
+	if err != nil {
+		return err
+	}
+	_, err = templates(theme, tr, funcs(tr, time.UTC, time.Time{}))
+	return err
+}

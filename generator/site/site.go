@@ -1,0 +1,399 @@
+// Package site owns the knowledge base as a whole: it reads every postmortem of
+// a content folder (in parallel), runs the checks that span files (duplicate
+// ids, unknown services), and groups incidents the way the site shows them —
+// newest first, by service, tag, severity, year and status.
+package site
+
+import (
+	"cmp"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/hindsight-sre/hindsight/generator/config"
+	"github.com/hindsight-sre/hindsight/generator/diag"
+	"github.com/hindsight-sre/hindsight/generator/postmortem"
+)
+
+// Site is a loaded knowledge base.
+type Site struct {
+	Config    *config.Config
+	Now       time.Time                // "today" for overdue actions and recent counts
+	Incidents []*postmortem.Postmortem // newest first
+	ByID      map[string]*postmortem.Postmortem
+	Services  []*Service // by name; catalog services without incidents included
+	Tags      []*Group   // by name
+	Years     []int      // newest first
+}
+
+// Service is one service and its incidents.
+type Service struct {
+	Name      string
+	Slug      string
+	Catalog   config.Service // zero unless InCatalog
+	InCatalog bool
+	Incidents []*postmortem.Postmortem // newest first
+
+	pos map[*postmortem.Postmortem]int // index in Incidents
+}
+
+// DisplayName is the catalog title, or the name.
+func (s *Service) DisplayName() string {
+	if s.InCatalog {
+		return s.Catalog.DisplayName()
+	}
+	return s.Name
+}
+
+// Group is a named set of incidents, such as a tag.
+type Group struct {
+	Name      string
+	Slug      string
+	Incidents []*postmortem.Postmortem // newest first
+}
+
+// Options control Load.
+type Options struct {
+	Dir      string // the content folder as the user named it, prefixed to paths in messages
+	Drafts   bool   // keep drafts and postmortems under review
+	Now      time.Time
+	Progress func(done, total int) // called as files are read; may be nil
+}
+
+// Load reads every postmortem under fsys. It returns the site and every
+// diagnostic; the site is nil when there are errors.
+func Load(fsys fs.FS, cfg *config.Config, opts Options) (*Site, diag.List) {
+	var diags diag.List
+	files, err := list(fsys)
+	if err != nil {
+		diags.Errorf(opts.Dir, 0, "cannot read the content folder: %v", err)
+		return nil, diags
+	}
+	if len(files) == 0 {
+		diags.Errorf(opts.Dir, 0, "no postmortems found (looking for *.md files); point --content at your postmortems folder")
+		return nil, diags
+	}
+	pms := make([]*postmortem.Postmortem, len(files))
+	perFile := make([]diag.List, len(files))
+	reader := &postmortem.Reader{Config: cfg}
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		done int
+	)
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				name := displayPath(opts.Dir, files[i])
+				src, err := fs.ReadFile(fsys, files[i])
+				if err != nil {
+					perFile[i].Errorf(name, 0, "cannot read: %v", readHint(err))
+				} else {
+					pms[i] = reader.Read(name, src, &perFile[i])
+				}
+				if opts.Progress != nil {
+					mu.Lock()
+					done++
+					opts.Progress(done, len(files))
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, l := range perFile {
+		diags = append(diags, l...)
+	}
+
+	s := &Site{Config: cfg, Now: opts.Now, ByID: make(map[string]*postmortem.Postmortem, len(pms))}
+	for _, p := range pms {
+		if p == nil {
+			continue
+		}
+		if prev, dup := s.ByID[p.ID]; dup {
+			diags.Errorf(p.Path, p.Line("id"), "duplicate id %q: %s has it too; ids must be unique (set id: in one of them)", p.ID, prev.Path)
+			continue
+		}
+		s.ByID[p.ID] = p
+		if !opts.Drafts && p.Draft() {
+			continue
+		}
+		s.Incidents = append(s.Incidents, p)
+	}
+	if len(cfg.Services) > 0 {
+		for _, p := range s.Incidents {
+			for _, name := range p.Services {
+				if _, ok := cfg.Service(name); !ok {
+					diags.Warnf(p.Path, p.Line("services"), "service %q is not in the service catalog of %s; add it there or fix the name", name, cfgName(cfg))
+				}
+			}
+		}
+	}
+	diags.Sort()
+	if diags.Errors() > 0 {
+		return nil, diags
+	}
+	s.group()
+	return s, diags
+}
+
+func cfgName(cfg *config.Config) string {
+	if cfg.Path == "" {
+		return "hindsight.yaml"
+	}
+	return cfg.Path
+}
+
+func readHint(err error) string {
+	if strings.Contains(err.Error(), "escapes") || strings.Contains(err.Error(), "symlink") {
+		return "it is a link to a file outside the content folder; copy the file in instead"
+	}
+	return err.Error()
+}
+
+func displayPath(dir, name string) string {
+	if dir == "" || dir == "." {
+		return name
+	}
+	return path.Join(dir, name)
+}
+
+// list finds the postmortem files: every *.md, skipping hidden files and
+// folders and README files.
+func list(fsys fs.FS) ([]string, error) {
+	var files []string
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		name := d.Name()
+		if p != "." && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() || !strings.EqualFold(path.Ext(name), ".md") || strings.EqualFold(name, "README.md") {
+			return nil
+		}
+		files = append(files, p)
+		return nil
+	})
+	slices.Sort(files)
+	return files, err
+}
+
+// newestFirst orders incidents by date, newest first, then by id.
+func newestFirst(a, b *postmortem.Postmortem) int {
+	return cmp.Or(b.Date().Compare(a.Date()), strings.Compare(a.ID, b.ID))
+}
+
+func (s *Site) group() {
+	slices.SortFunc(s.Incidents, newestFirst)
+	services := map[string]*Service{}
+	for _, c := range s.Config.Services {
+		services[c.Name] = &Service{Name: c.Name, Slug: postmortem.Slug(c.Name), Catalog: c, InCatalog: true}
+	}
+	tags := map[string]*Group{}
+	years := map[int]bool{}
+	for _, p := range s.Incidents {
+		for _, name := range p.Services {
+			sv := services[name]
+			if sv == nil {
+				sv = &Service{Name: name, Slug: postmortem.Slug(name)}
+				services[name] = sv
+			}
+			sv.Incidents = append(sv.Incidents, p)
+		}
+		for _, name := range p.Tags {
+			g := tags[name]
+			if g == nil {
+				g = &Group{Name: name, Slug: postmortem.Slug(name)}
+				tags[name] = g
+			}
+			g.Incidents = append(g.Incidents, p)
+		}
+		if d := p.Date(); !d.IsZero() {
+			years[d.In(s.Config.Location).Year()] = true
+		}
+	}
+	for _, sv := range services {
+		sv.pos = make(map[*postmortem.Postmortem]int, len(sv.Incidents))
+		for i, p := range sv.Incidents {
+			sv.pos[p] = i
+		}
+		s.Services = append(s.Services, sv)
+	}
+	slices.SortFunc(s.Services, func(a, b *Service) int { return strings.Compare(a.Name, b.Name) })
+	s.Services = dedupeSlugs(s.Services, func(v *Service) *string { return &v.Slug })
+	for _, g := range tags {
+		s.Tags = append(s.Tags, g)
+	}
+	slices.SortFunc(s.Tags, func(a, b *Group) int { return strings.Compare(a.Name, b.Name) })
+	s.Tags = dedupeSlugs(s.Tags, func(v *Group) *string { return &v.Slug })
+	for y := range years {
+		s.Years = append(s.Years, y)
+	}
+	slices.SortFunc(s.Years, func(a, b int) int { return b - a })
+}
+
+// dedupeSlugs gives distinct names that slug alike ("C++" and "c") distinct
+// slugs, and names that slug to nothing a usable one.
+func dedupeSlugs[T any](items []T, slug func(T) *string) []T {
+	seen := map[string]bool{}
+	for _, it := range items {
+		sl := slug(it)
+		if *sl == "" {
+			*sl = "x"
+		}
+		base := *sl
+		for n := 2; seen[*sl]; n++ {
+			*sl = fmt.Sprintf("%s-%d", base, n)
+		}
+		seen[*sl] = true
+	}
+	return items
+}
+
+// Service returns the service with that name, or nil.
+func (s *Site) Service(name string) *Service {
+	i, ok := slices.BinarySearchFunc(s.Services, name, func(v *Service, n string) int { return strings.Compare(v.Name, n) })
+	if !ok {
+		return nil
+	}
+	return s.Services[i]
+}
+
+// Tag returns the tag with that name, or nil.
+func (s *Site) Tag(name string) *Group {
+	i, ok := slices.BinarySearchFunc(s.Tags, name, func(v *Group, n string) int { return strings.Compare(v.Name, n) })
+	if !ok {
+		return nil
+	}
+	return s.Tags[i]
+}
+
+// Year is the year an incident is filed under, in the site's time zone; 0
+// when it has no date.
+func (s *Site) Year(p *postmortem.Postmortem) int {
+	d := p.Date()
+	if d.IsZero() {
+		return 0
+	}
+	return d.In(s.Config.Location).Year()
+}
+
+// SeverityCount is a number of incidents of one severity.
+type SeverityCount struct {
+	Severity string
+	Count    int
+}
+
+// CountBySeverity counts incidents by severity, in scale order; unrated
+// incidents are counted under "".
+func (s *Site) CountBySeverity(incidents []*postmortem.Postmortem) []SeverityCount {
+	out := make([]SeverityCount, len(s.Config.Severities))
+	for i, sev := range s.Config.Severities {
+		out[i].Severity = sev
+	}
+	unrated := 0
+	for _, p := range incidents {
+		if i := slices.Index(s.Config.Severities, p.Severity); i >= 0 {
+			out[i].Count++
+		} else {
+			unrated++
+		}
+	}
+	if unrated > 0 {
+		out = append(out, SeverityCount{Count: unrated})
+	}
+	return out
+}
+
+// Since returns the incidents that started within the last d before Now.
+func (s *Site) Since(d time.Duration) []*postmortem.Postmortem {
+	from := s.Now.Add(-d)
+	var out []*postmortem.Postmortem
+	for _, p := range s.Incidents {
+		if t := p.Date(); !t.IsZero() && !t.Before(from) && !t.After(s.Now) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// OpenAction is an open action with the postmortem it belongs to.
+type OpenAction struct {
+	postmortem.Action
+	Incident *postmortem.Postmortem
+}
+
+// OpenActions lists the open actions of the given incidents, overdue first,
+// then by due date.
+func (s *Site) OpenActions(incidents []*postmortem.Postmortem) []OpenAction {
+	var out []OpenAction
+	for _, p := range incidents {
+		for _, a := range p.Actions {
+			if a.Status == "open" {
+				out = append(out, OpenAction{Action: a, Incident: p})
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(a, b OpenAction) int {
+		ao, bo := a.Overdue(s.Now), b.Overdue(s.Now)
+		if ao != bo {
+			if ao {
+				return -1
+			}
+			return 1
+		}
+		switch {
+		case a.Due.IsZero() && !b.Due.IsZero():
+			return 1
+		case !a.Due.IsZero() && b.Due.IsZero():
+			return -1
+		}
+		return a.Due.Compare(b.Due)
+	})
+	return out
+}
+
+// ImpactTime sums the time to resolve of the incidents (ongoing ones count up
+// to Now).
+func (s *Site) ImpactTime(incidents []*postmortem.Postmortem) time.Duration {
+	var total time.Duration
+	for _, p := range incidents {
+		if d := p.TimeToResolve(); d > 0 {
+			total += d
+		} else if p.Ongoing() && !p.StartedAt.IsZero() && p.StartedAt.Before(s.Now) {
+			total += s.Now.Sub(p.StartedAt)
+		}
+	}
+	return total
+}
+
+// Neighbours returns the previous (older) and next (newer) incident of the
+// same service.
+func (sv *Service) Neighbours(p *postmortem.Postmortem) (older, newer *postmortem.Postmortem) {
+	i, ok := sv.pos[p]
+	if !ok {
+		return nil, nil
+	}
+	if i+1 < len(sv.Incidents) {
+		older = sv.Incidents[i+1]
+	}
+	if i > 0 {
+		newer = sv.Incidents[i-1]
+	}
+	return older, newer
+}
