@@ -4,6 +4,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
@@ -68,6 +69,19 @@ func statusOf(s string) (string, bool) {
 	return st, ok
 }
 
+// groupStatus reads the status of the actions under a heading or a group
+// item: "Done", "Open items:", "Completed ✅"; "" for "Short term".
+func groupStatus(text string) string {
+	if st, ok := statusOf(text); ok {
+		return st
+	}
+	if w := strings.Fields(normKey(text)); len(w) > 0 && len(w[0]) >= 4 {
+		st, _ := statusOf(w[0])
+		return st
+	}
+	return ""
+}
+
 // connectors may follow a status word: "fixed in #1234", "done on 2024-11-05".
 var connectors = map[string]bool{"in": true, "on": true, "by": true, "with": true, "via": true, "le": true, "en": true, "dans": true, "par": true, "avec": true}
 
@@ -95,7 +109,7 @@ func (in *inferer) actions(s *section) []Action {
 	for _, b := range s.blocks {
 		switch b := b.(type) {
 		case *ast.Heading:
-			status, _ = statusOf(plain(b, in.src))
+			status = groupStatus(plain(b, in.src))
 		case *ast.List:
 			out = in.listActions(out, b, status, 0)
 		case *extast.Table:
@@ -135,7 +149,7 @@ func (in *inferer) listActions(out []Action, list *ast.List, status string, dept
 		}
 		if strings.HasSuffix(text, ":") && len(lists) > 0 && len(more) > 0 && depth < 3 {
 			st := status
-			if s, ok := statusOf(strings.TrimSuffix(text, ":")); ok {
+			if s := groupStatus(text); s != "" {
 				st = s
 			}
 			for _, l := range lists {
@@ -266,7 +280,8 @@ var typeNames = map[string]bool{"fix": true, "automate": true, "tool": true, "fo
 
 // describeAction reads an action's text: status markers at the start
 // ("[x]", "✅", "DONE:"), and owner, due date and status at the end
-// ("(owner: alice, due 2024-12-01)", "— @alice", "[alice]", "(done)").
+// ("(owner: alice, due 2024-12-01)", "— @alice", "[alice]", "— Priya Raman",
+// "(done)").
 // What is left is the title.
 func (in *inferer) describeAction(a *Action, text string) {
 	t := strings.TrimSpace(text)
@@ -281,7 +296,11 @@ func (in *inferer) describeAction(a *Action, text string) {
 			if open < 0 {
 				break
 			}
-			kept, ok := in.actionMeta(a, t[open+1:len(t)-1], last == ']')
+			names := noNames
+			if last == ']' {
+				names = anyName
+			}
+			kept, ok := in.actionMeta(a, t[open+1:len(t)-1], names)
 			if !ok {
 				break
 			}
@@ -293,8 +312,11 @@ func (in *inferer) describeAction(a *Action, text string) {
 			continue
 		}
 		if i := lastSeparator(t); i >= 0 {
-			tail := strings.TrimLeft(t[i:], " —–-,;|")
-			kept, ok := in.actionMeta(a, tail, false)
+			names := noNames
+			if strings.HasPrefix(t[i:], " — ") || strings.HasPrefix(t[i:], " – ") {
+				names = properName // "— Priya Raman"
+			}
+			kept, ok := in.actionMeta(a, strings.TrimLeft(t[i:], " —–-,;|"), names)
 			if !ok || kept != "" {
 				break
 			}
@@ -355,7 +377,7 @@ func (in *inferer) leadingMarkers(a *Action, t string) string {
 
 // actionMeta reads the parts of "owner: alice, due 2024-12-01" into a. It
 // returns the parts it did not understand, and whether it understood any.
-func (in *inferer) actionMeta(a *Action, s string, bracket bool) (kept string, ok bool) {
+func (in *inferer) actionMeta(a *Action, s string, names nameRule) (kept string, ok bool) {
 	b := *a
 	var rest []string
 	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' }) {
@@ -375,7 +397,7 @@ func (in *inferer) actionMeta(a *Action, s string, bracket bool) (kept string, o
 				b.Due = t
 				break
 			}
-			if bracket && nameLike(part) {
+			if names == anyName && nameLike(part) || names == properName && nameLike(part) && capitalized(part) {
 				b.Owner = part
 				break
 			}
@@ -397,10 +419,21 @@ func (in *inferer) actionMeta(a *Action, s string, bracket bool) (kept string, o
 
 func isStatus(s string) bool { _, ok := statusOf(s); return ok }
 
+// nameRule says whether a bare name in an action's trailing part is its
+// owner: in brackets ("[alice]") any name is, after a dash ("— Priya Raman")
+// only a capitalized one.
+type nameRule int
+
+const (
+	noNames nameRule = iota
+	anyName
+	properName
+)
+
 // nameLike reports whether s looks like a person or a team ("alice",
 // "Jean Dupont", "sre-team") rather than a note.
 func nameLike(s string) bool {
-	if len(s) > 30 || len(strings.Fields(s)) > 3 || strings.HasPrefix(strings.ToUpper(s), "P") && len(s) == 2 {
+	if len(s) > 30 || len(strings.Fields(s)) > 3 {
 		return false
 	}
 	for _, r := range s {
@@ -409,6 +442,16 @@ func nameLike(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// capitalized reports whether every word of s starts with a capital letter.
+func capitalized(s string) bool {
+	for w := range strings.FieldsSeq(s) {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // duePrefixes may stand before a due date.

@@ -13,8 +13,7 @@ const (
 	kContributing
 	kFiveWhys
 	kActions
-	kStats   // durations and other figures, read line by line
-	kMeta    // "Details", "Metadata": read line by line, heading dropped once emptied
+	kStats   // durations and other figures, read line by line like text outside sections
 	kLessons // not a field; only marks the sub-sections under it
 	kinds
 )
@@ -44,8 +43,6 @@ func init() {
 			"mesures correctives|suites a donner|prochaines etapes|actions de suivi",
 		kStats: "stats|statistics|metrics|key metrics|incident metrics|key figures|key numbers|numbers|durations|" +
 			"chiffres|chiffres cles|indicateurs|metriques|durees",
-		kMeta: "metadata|meta|details|incident details|incident info|incident information|incident summary table|" +
-			"key facts|facts|at a glance|overview|informations|informations generales|metadonnees|fiche incident|en bref",
 		kLessons: "lessons learned|lessons learnt|lessons|learnings|retrospective|what went well and what did not|" +
 			"lecons apprises|enseignements|retour d experience|retex",
 	} {

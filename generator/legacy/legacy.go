@@ -7,13 +7,14 @@
 // pages without a change to the files. Infer reads the parsed document:
 //
 //   - The first "# H1" is the title.
-//   - Labelled lines, in paragraphs, list items or two-column tables outside
-//     the sections below ("Date: 2024-11-02", "**Severity:** SEV2",
-//     "Services: billing, public-api", "Tags: dns, tls", "Status: draft",
-//     "Started: 14:02", "Resolved: 2024-11-02 16:10 UTC",
-//     "Time to detection: 5 minutes", "Durée : 2 heures"). The label is
-//     matched without case, accents or a parenthesized part ("Time to detect
-//     (TTD)"); English and French labels and their usual synonyms are known.
+//   - Labelled lines, in paragraphs, list items, block quotes or tables of
+//     labels ("Date: 2024-11-02", "**Severity:** SEV2", "Services: billing,
+//     public-api", "Tags: dns, tls", "Status: draft", "Started: 14:02",
+//     "Resolved: 2024-11-02 16:10 UTC", "Time to detection: 5 minutes",
+//     "Durée : 2 heures"). The label is matched without case, accents or a
+//     parenthesized part ("Time to detect (TTD)"); English and French labels
+//     and their usual synonyms are known. Times and durations are read inside
+//     the sections below too.
 //   - Sections, by heading at level 1 (other than the title) to 4, matched
 //     without case, numbering, emoji or trailing punctuation ("3. Root
 //     Cause:"): Timeline / Chronologie, Root cause / What went wrong / Cause
@@ -23,21 +24,26 @@
 //     section runs to the next heading of the same or a higher level, or to
 //     the next recognized heading. "What went wrong" under "Lessons learned"
 //     is not a root cause.
-//
-// Times written without a date are placed on the incident's day (a "Date:"
-// line, else a YYYY-MM-DD in the file name); a timeline that goes back more
-// than 6 hours has crossed midnight. Without any date such times are not
-// placed at all: Infer keeps nothing rather than guess.
+//   - Timeline entries are table rows whose time cell (the first, or the one
+//     headed "Time") holds a time, and list items, paragraph lines or code
+//     lines that start with one: "14:02", "14h02", "2:02 PM", "14:02 UTC",
+//     "2024-11-02 14:02", "2024-11-02T14:02:00Z", "Nov 2, 14:02". A line
+//     without a time belongs to the entry before it; a date alone (in a
+//     sub-heading, a list item) sets the day of the entries after it.
+//   - Action items are list items and table rows; "[x]", "✅", "(done)" and
+//     a "Done" sub-heading mark them done; "(owner: alice)", "— @alice",
+//     "[alice]", "(due 2024-12-01)" and nested "Owner:"/"Due:" items, or
+//     Owner/Due/Status columns, give their details.
 //
 // What Infer used for a field that the front matter leaves empty is removed
 // from the document, so that the page does not show it twice: the title
 // heading, a recognized section (heading and content), a labelled line (a
 // list item, a table row, a line of a paragraph, or the whole block once all
-// its lines are used) and the heading of a Details or Stats section left
-// empty. A line is used only when its whole value was understood
-// ("Severity: SEV2 (upgraded from SEV3)" stays), a section only when it gave
-// something (a timeline only when every entry could be placed). Everything
-// else, Summary, Impact, Lessons learned, stays as written.
+// its lines are used) and a heading left with nothing under it. A line is
+// used only when its whole value was understood ("Severity: SEV2 (upgraded
+// from SEV3)" stays), a section only when it gave something (a timeline only
+// when every entry could be placed). Everything else, Summary, Impact,
+// Lessons learned, stays as written.
 package legacy
 
 import (
@@ -114,7 +120,6 @@ func Infer(doc ast.Node, src []byte, fileName string, loc *time.Location, want f
 
 // section is a recognized heading and the blocks under it.
 type section struct {
-	kind    kind
 	heading *ast.Heading
 	blocks  []ast.Node
 	next    ast.Node // the block after the section; nil at the end
@@ -149,9 +154,9 @@ type inferer struct {
 	newlines []int
 	res      Result
 
+	blocks     []ast.Node // the document's top-level blocks, as parsed
 	title      *ast.Heading
 	sections   [kinds]*section // the first section of each kind
-	emptied    []*section      // Stats and Details sections, dropped when emptied
 	containers []*container
 	labels     []labelLine
 }
@@ -163,6 +168,7 @@ func (in *inferer) scan(doc ast.Node) {
 	for c := doc.FirstChild(); c != nil; c = c.NextSibling() {
 		blocks = append(blocks, c)
 	}
+	in.blocks = blocks
 	kinds := in.headingKinds(blocks)
 	for i := 0; i < len(blocks); {
 		h, ok := blocks[i].(*ast.Heading)
@@ -178,13 +184,12 @@ func (in *inferer) scan(doc ast.Node) {
 				break
 			}
 		}
-		s := &section{kind: k, heading: h, blocks: blocks[i+1 : j], utc: mentionsUTC(plain(h, in.src))}
+		s := &section{heading: h, blocks: blocks[i+1 : j], utc: mentionsUTC(plain(h, in.src))}
 		if j < len(blocks) {
 			s.next = blocks[j]
 		}
 		switch {
-		case k == kStats || k == kMeta:
-			in.emptied = append(in.emptied, s)
+		case k == kStats:
 			for _, b := range s.blocks {
 				in.scanLabels(b)
 			}
@@ -221,16 +226,13 @@ func (in *inferer) headingKinds(blocks []ast.Node) []kind {
 			continue
 		}
 		level := min(max(h.Level, 1), 6)
-		if level == 1 && in.title == nil {
-			if t := plain(h, in.src); t != "" {
-				in.title = h
-				in.res.Title, in.res.TitleLine = t, in.lineOf(h.Pos())
-				continue
-			}
-		}
 		k := kNone
-		if level <= 4 {
-			k = headingKind(plain(h, in.src))
+		switch t := plain(h, in.src); {
+		case level == 1 && in.title == nil && t != "":
+			in.title = h
+			in.res.Title, in.res.TitleLine = t, in.lineOf(h.Pos())
+		case level <= 4:
+			k = headingKind(t)
 		}
 		if k == kWeakRootCause {
 			for _, p := range parents[1:level] {
@@ -250,7 +252,7 @@ func (in *inferer) headingKinds(blocks []ast.Node) []kind {
 
 // endsSection reports whether a heading of kind k ends the section above it
 // whatever its level.
-func endsSection(k kind) bool { return k != kNone && k != kLessons && k != kMeta }
+func endsSection(k kind) bool { return k != kNone && k != kLessons }
 
 // mentionsUTC reports whether a heading or a note says times are in UTC.
 func mentionsUTC(s string) bool {
@@ -282,6 +284,14 @@ func (in *inferer) labelsOf(b ast.Node) *container {
 		return in.listLabels(b)
 	case *extast.Table:
 		return in.tableLabels(b)
+	case *ast.Blockquote:
+		// "> **Date:** 2024-11-02": the quote goes once all its lines are used.
+		if first := b.FirstChild(); first != nil && first.NextSibling() == nil {
+			if c := in.labelsOf(first); c != nil {
+				c.node = b
+				return c
+			}
+		}
 	}
 	return nil
 }
@@ -666,7 +676,7 @@ func (in *inferer) drop(k kind, field string, gave bool) {
 }
 
 // prune removes the used lines, their blocks once all lines are used, and
-// Stats and Details headings left with nothing under them.
+// headings left with nothing under them.
 func (in *inferer) prune() {
 	for _, c := range in.containers {
 		all, any := true, false
@@ -679,31 +689,50 @@ func (in *inferer) prune() {
 			remove(c.node)
 		case any:
 			for _, u := range c.units {
-				if u.used {
-					for _, n := range u.nodes {
-						remove(n)
+				if !u.used || len(u.nodes) == 0 {
+					continue
+				}
+				parent := u.nodes[0].Parent()
+				for _, n := range u.nodes {
+					remove(n)
+				}
+				// A line break before the removed lines would now end the paragraph.
+				if p, ok := parent.(*ast.Paragraph); ok {
+					if t, ok := p.LastChild().(*ast.Text); ok {
+						t.SetHardLineBreak(false)
+						t.SetSoftLineBreak(false)
 					}
 				}
 			}
-			// A hard line break before the removed lines would now end the paragraph.
-			if t, ok := c.node.LastChild().(*ast.Text); ok {
-				t.SetHardLineBreak(false)
-				t.SetSoftLineBreak(false)
-			}
 		}
 	}
-	for _, s := range in.emptied {
-		if len(s.blocks) == 0 {
+	// A heading whose whole section went ("## Analysis" over a root cause
+	// and five whys, "## Details" over metadata) goes too.
+	// Backwards, so that sub-sections go before the sections around them.
+	for i := len(in.blocks) - 1; i >= 0; i-- {
+		h, ok := in.blocks[i].(*ast.Heading)
+		if !ok || h == in.title || h.Parent() == nil {
 			continue
 		}
-		empty := true
-		for _, b := range s.blocks {
-			empty = empty && b.Parent() == nil
+		j := i + 1
+		for ; j < len(in.blocks); j++ {
+			if h2, ok := in.blocks[j].(*ast.Heading); ok && h2.Level <= h.Level {
+				break
+			}
 		}
-		if empty {
-			remove(s.heading)
+		if j > i+1 && allRemoved(in.blocks[i+1:j]) {
+			remove(h)
 		}
 	}
+}
+
+func allRemoved(blocks []ast.Node) bool {
+	for _, b := range blocks {
+		if b.Parent() != nil {
+			return false
+		}
+	}
+	return true
 }
 
 // remove takes n out of its parent.

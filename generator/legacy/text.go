@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 	extast "github.com/yuin/goldmark/extension/ast"
@@ -47,7 +48,21 @@ func clean(b []byte) string {
 	if bytes.IndexByte(b, '&') >= 0 {
 		b = util.ResolveEntityNames(util.ResolveNumericReferences(b))
 	}
-	return strings.Join(strings.Fields(string(b)), " ")
+	// Collapse white space in place.
+	out := b[:0]
+	space := false
+	for _, c := range b {
+		if c == ' ' || c == '\n' || c == '\t' || c == '\r' {
+			space = len(out) > 0
+			continue
+		}
+		if space {
+			out = append(out, ' ')
+			space = false
+		}
+		out = append(out, c)
+	}
+	return string(out)
 }
 
 // plain returns the plain text of the inline content of n (a paragraph, a text
@@ -142,20 +157,31 @@ func (in *inferer) lineStart(pos int) int {
 	return bytes.LastIndexByte(in.src[:pos], '\n') + 1
 }
 
-// foldAccents maps French accented letters to plain ones, for matching.
-var foldAccents = strings.NewReplacer(
-	"é", "e", "è", "e", "ê", "e", "ë", "e", "à", "a", "â", "a", "ä", "a",
-	"î", "i", "ï", "i", "ô", "o", "ö", "o", "ù", "u", "û", "u", "ü", "u",
-	"ç", "c", "œ", "oe", "æ", "ae", "’", "'",
-)
+// fold maps a lower-case letter to the plain letter used for matching:
+// French accents dropped, typographic apostrophes plain.
+func fold(r rune) rune {
+	switch r {
+	case 'é', 'è', 'ê', 'ë':
+		return 'e'
+	case 'à', 'â', 'ä':
+		return 'a'
+	case 'î', 'ï':
+		return 'i'
+	case 'ô', 'ö':
+		return 'o'
+	case 'ù', 'û', 'ü':
+		return 'u'
+	case 'ç':
+		return 'c'
+	}
+	return r
+}
 
 // normKey normalizes a heading or label for lookup: lower case, accents
 // folded, parenthesized parts dropped, anything but letters and digits turned
 // into single spaces ("3. Root Cause:" → "3 root cause").
 func normKey(s string) string {
-	s = foldAccents.Replace(strings.ToLower(s))
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	depth, space := 0, false
 	for _, r := range s {
 		switch {
@@ -164,17 +190,27 @@ func normKey(s string) string {
 		case r == ')' || r == ']':
 			depth = max(depth-1, 0)
 		case depth > 0:
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			if space && b.Len() > 0 {
-				b.WriteByte(' ')
+		case 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || 'A' <= r && r <= 'Z':
+			if space && len(b) > 0 {
+				b = append(b, ' ')
 			}
 			space = false
-			b.WriteRune(r)
+			b = append(b, byte(unicode.ToLower(r)))
+		case r >= 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			if space && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			space = false
+			if r == 'œ' || r == 'Œ' {
+				b = append(b, 'o', 'e')
+				continue
+			}
+			b = utf8.AppendRune(b, fold(unicode.ToLower(r)))
 		default:
 			space = true
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // hasColon reports whether any source line of block has a ':', the cheap

@@ -72,6 +72,9 @@ var (
 	// stampPattern matches a moment at the start of a string: an optional
 	// date, then a clock time and an optional zone.
 	stampPattern = regexp.MustCompile(`(?i)^[\[(]?(?:` + dateRE + `(?:T|\s*,?\s*(?:at\s+|à\s+|-\s+)?))?` + clockRE + zoneRE + `[\])]?` + end)
+	// clockPattern is the common case of stampPattern, a time alone, tried
+	// first because it is much cheaper.
+	clockPattern = regexp.MustCompile(`(?i)^[\[(]?` + clockRE + zoneRE + `[\])]?` + end)
 	// datePattern matches a date alone at the start of a string.
 	datePattern = regexp.MustCompile(`(?i)^[\[(]?` + dateRE + `[\])]?` + end)
 	// dateSearch finds a date anywhere (in a heading such as "Day 2 — 3 Nov").
@@ -153,8 +156,18 @@ func (st *stamp) readDate(s string, m []int, off int) bool {
 // "2:02 pm", "14h02", "2024-11-02 14:02", "2024-11-02T14:02:00Z",
 // "Nov 2, 14:02", "2 novembre à 14h02". It returns the text after it.
 func parseStamp(s string) (st stamp, rest string, ok bool) {
-	m := stampPattern.FindStringSubmatchIndex(s)
-	if m == nil {
+	if !mayBeMoment(s) {
+		return st, s, false
+	}
+	c := dateGroups + 1
+	m := clockPattern.FindStringSubmatchIndex(s)
+	if m != nil {
+		// Same groups as stampPattern, less the date's.
+		m = append(make([]int, 2*c), m[2:]...)
+		for i := 2; i < 2*c; i++ {
+			m[i] = -1
+		}
+	} else if m = stampPattern.FindStringSubmatchIndex(s); m == nil {
 		return st, s, false
 	}
 	if group(s, m, dISOy) != "" || group(s, m, dMDm) != "" || group(s, m, dDMm) != "" || group(s, m, dNumA) != "" {
@@ -162,7 +175,6 @@ func parseStamp(s string) (st stamp, rest string, ok bool) {
 			return stamp{}, s, false
 		}
 	}
-	c := dateGroups + 1
 	st.hour, _ = strconv.Atoi(group(s, m, c))
 	st.min, _ = strconv.Atoi(group(s, m, c+1))
 	st.sec, _ = strconv.Atoi(group(s, m, c+2))
@@ -192,6 +204,9 @@ func parseStamp(s string) (st stamp, rest string, ok bool) {
 
 // parseDate reads a date alone at the start of s and returns the text after it.
 func parseDate(s string) (st stamp, rest string, ok bool) {
+	if !mayBeMoment(s) {
+		return stamp{}, s, false
+	}
 	m := datePattern.FindStringSubmatchIndex(s)
 	if m == nil || !st.readDate(s, m, 0) {
 		return stamp{}, s, false
@@ -206,6 +221,29 @@ func findDate(s string) (st stamp, ok bool) {
 		return stamp{}, false
 	}
 	return st, true
+}
+
+// weekdays are the day names a date may start with.
+var weekdays = map[string]bool{
+	"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true,
+	"mon": true, "tue": true, "tues": true, "wed": true, "thu": true, "thur": true, "thurs": true, "fri": true, "sat": true, "sun": true,
+	"lundi": true, "mardi": true, "mercredi": true, "jeudi": true, "vendredi": true, "samedi": true, "dimanche": true,
+}
+
+// mayBeMoment is a cheap test before the patterns: a moment starts with a
+// digit, a month or a day name.
+func mayBeMoment(s string) bool {
+	s = strings.TrimLeft(s, "[(")
+	if s == "" {
+		return false
+	}
+	if c := s[0]; '0' <= c && c <= '9' {
+		return true
+	}
+	w, _ := readWord(s)
+	w = strings.ToLower(w)
+	_, ok := months[w]
+	return ok || weekdays[w]
 }
 
 // parseZone turns a zone as written into a location.
