@@ -38,6 +38,8 @@ type file struct {
 	loc   *time.Location
 	diags *diag.List
 	lines map[string]int // field → line it was written on
+
+	severityFromText bool // the severity was read from the body, not the front matter
 }
 
 func (f *file) errorf(line int, format string, args ...any) {
@@ -417,12 +419,14 @@ func (f *file) retrospective(n *meta.Node) Retrospective {
 // merge fills what the front matter left empty with what the body says.
 // off turns body lines into file lines.
 func (f *file) merge(p *Postmortem, inf legacy.Result, off int) {
-	if p.Title == "" {
+	if p.Title == "" && inf.Title != "" {
 		p.Title = inf.Title
+		f.lines["title"] = inf.TitleLine + off
 	}
 	if p.Severity == "" && inf.Severity != "" {
 		p.Severity = inf.Severity
 		f.lines["severity"] = inf.SeverityLine + off
+		f.severityFromText = true
 	}
 	if p.Services == nil {
 		p.Services = inf.Services
@@ -468,9 +472,6 @@ func (f *file) merge(p *Postmortem, inf legacy.Result, off int) {
 			}
 			p.Actions = append(p.Actions, Action{Title: a.Title, Type: a.Type, Owner: a.Owner, Due: a.Due, Status: status, Line: a.Line + off})
 		}
-	}
-	if inf.TitleLine > 0 {
-		f.lines["title"] = inf.TitleLine + off
 	}
 }
 
@@ -518,6 +519,11 @@ func (f *file) validate(p *Postmortem, cfg *config.Config) {
 	if p.Severity != "" {
 		if s, ok := normaliseSeverity(p.Severity, cfg.Severities); ok {
 			p.Severity = s
+		} else if f.severityFromText {
+			// Text written before Hindsight may use another scale ("P1"):
+			// the file must still build, so say so and leave it unrated.
+			f.diags.Warnf(f.path, line("severity"), "severity %q in the text is not on the scale %s; the incident is shown unrated (add severity: to front matter, or set severities: in %s)", p.Severity, strings.Join(cfg.Severities, ", "), configName(cfg))
+			p.Severity = ""
 		} else {
 			f.errorf(line("severity"), "severity %q is not on the scale %s (set severities: in %s to change it)", p.Severity, strings.Join(cfg.Severities, ", "), configName(cfg))
 		}
