@@ -139,9 +139,16 @@ func checkOut(opts Options) error {
 		if err != nil {
 			return err
 		}
-		if dir == out || strings.HasPrefix(dir+string(filepath.Separator), out+string(filepath.Separator)) {
+		if within(dir, out) {
 			return fmt.Errorf("--out %q would replace the %s folder %q; choose an output folder of its own, such as public", opts.OutDir, keep.what, keep.dir)
 		}
 	}
 	return nil
+}
+
+// within reports whether the absolute path p is dir or inside it (dir may be
+// the root, "/").
+func within(p, dir string) bool {
+	rel, err := filepath.Rel(dir, p)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

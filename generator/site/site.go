@@ -69,10 +69,13 @@ type Options struct {
 // diagnostic; the site is nil when there are errors.
 func Load(fsys fs.FS, cfg *config.Config, opts Options) (*Site, diag.List) {
 	var diags diag.List
-	files, err := list(fsys)
+	files, outside, err := list(fsys)
 	if err != nil {
 		diags.Errorf(opts.Dir, 0, "cannot read the content folder: %v", err)
 		return nil, diags
+	}
+	for _, p := range outside {
+		diags.Warnf(displayPath(opts.Dir, p), 0, "not read: it is a link that leads outside the content folder; copy what it points to in instead")
 	}
 	if len(files) == 0 {
 		diags.Errorf(opts.Dir, 0, "no postmortems found (looking for *.md files); point --content at your postmortems folder")
@@ -155,10 +158,16 @@ func cfgName(cfg *config.Config) string {
 }
 
 func readHint(err error) string {
-	if strings.Contains(err.Error(), "escapes") || strings.Contains(err.Error(), "symlink") {
+	if escapes(err) {
 		return "it is a link to a file outside the content folder; copy the file in instead"
 	}
 	return err.Error()
+}
+
+// escapes reports whether err comes from following a link out of the
+// content folder (see os.Root).
+func escapes(err error) bool {
+	return strings.Contains(err.Error(), "escapes") || strings.Contains(err.Error(), "symlink")
 }
 
 func displayPath(dir, name string) string {
@@ -169,10 +178,12 @@ func displayPath(dir, name string) string {
 }
 
 // list finds the postmortem files: every *.md, skipping hidden files and
-// folders and README files.
-func list(fsys fs.FS) ([]string, error) {
-	var files []string
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+// folders and README files. Links to folders are not followed, and links
+// that lead outside the content folder (other than *.md files, which fail
+// when read) are returned in outside, so that the postmortems of a linked
+// folder are not dropped without a word.
+func list(fsys fs.FS) (files, outside []string, err error) {
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -183,14 +194,21 @@ func list(fsys fs.FS) ([]string, error) {
 			}
 			return nil
 		}
-		if d.IsDir() || !strings.EqualFold(path.Ext(name), ".md") || strings.EqualFold(name, "README.md") {
+		isMD := strings.EqualFold(path.Ext(name), ".md")
+		if d.Type()&fs.ModeSymlink != 0 && !isMD {
+			if _, err := fs.Stat(fsys, p); err != nil && escapes(err) {
+				outside = append(outside, p)
+			}
+			return nil
+		}
+		if d.IsDir() || !isMD || strings.EqualFold(name, "README.md") {
 			return nil
 		}
 		files = append(files, p)
 		return nil
 	})
 	slices.Sort(files)
-	return files, err
+	return files, outside, err
 }
 
 // newestFirst orders incidents by date, newest first, then by id.
