@@ -20,7 +20,7 @@ days); otherwise it is the current day in the site's time zone.
 `
 
 func runBuild(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("build", buildUsage, stderr)
+	fs := newFlagSet("build", buildUsage, args, stdout, stderr)
 	var f siteFlags
 	f.register(fs, true)
 	if err := parse(fs, args); err != nil {

@@ -15,7 +15,7 @@ path:line: message, without writing anything. Exits 1 when there are errors,
 `
 
 func runCheck(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("check", checkUsage, stderr)
+	fs := newFlagSet("check", checkUsage, args, stdout, stderr)
 	var f siteFlags
 	f.register(fs, false)
 	if err := parse(fs, args); err != nil {

@@ -21,10 +21,19 @@ type siteFlags struct {
 	drafts  bool
 }
 
-// newFlagSet makes a flag set whose --help prints the command's own text.
-func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+// newFlagSet makes a flag set whose --help prints the command's own text:
+// to stdout when asked for (so it can be paged), to stderr after a mistake.
+func newFlagSet(name, usage string, args []string, stdout, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "-help" || a == "--help" || a == "--h" {
+			fs.SetOutput(stdout)
+		}
+	}
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usage)
 		fmt.Fprintln(fs.Output(), "\nFlags:")

@@ -25,7 +25,7 @@ otherwise (for example --addr 0.0.0.0:1313 to share it on your network).
 `
 
 func runServe(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", serveUsage, stderr)
+	fs := newFlagSet("serve", serveUsage, args, stdout, stderr)
 	var f siteFlags
 	f.register(fs, true)
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")

@@ -24,9 +24,19 @@ var md = goldmark.New(
 	// No html.WithUnsafe: raw HTML becomes a comment and unsafe URLs are emptied.
 )
 
+// ReservedIDs are the element ids incident pages use for their own sections.
+// Headings in a postmortem's body never take them: a body heading "Actions"
+// gets the id "actions-1", so every #fragment link leads to one place.
+var ReservedIDs = []string{"main", "facts", "facts-h", "analysis", "analysis-h", "actions", "actions-h",
+	"communication", "communication-h", "retrospective", "retrospective-h"}
+
 // Parse parses src into a document tree. The tree refers to src.
 func Parse(src []byte) ast.Node {
-	return md.Parser().Parse(text.NewReader(src))
+	ctx := parser.NewContext()
+	for _, id := range ReservedIDs {
+		ctx.IDs().Put([]byte(id))
+	}
+	return md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
 }
 
 // Render writes the HTML of a tree returned by Parse.

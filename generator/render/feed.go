@@ -58,7 +58,11 @@ func updated(p *postmortem.Postmortem) time.Time {
 func (r *renderer) feed() error {
 	s := r.site
 	base := s.Config.BaseURL
-	f := atomFeed{Title: s.Config.Title, ID: base, Links: []atomLink{{Href: base + "feed.xml", Rel: "self"}, {Href: base}}}
+	feedID := base
+	if !strings.Contains(base, "://") {
+		feedID = "urn:hindsight:feed"
+	}
+	f := atomFeed{Title: s.Config.Title, ID: feedID, Links: []atomLink{{Href: base + "feed.xml", Rel: "self"}, {Href: base}}}
 	var newest time.Time
 	for _, p := range s.Incidents {
 		if p.Draft() {
@@ -72,7 +76,11 @@ func (r *renderer) feed() error {
 			newest = u
 		}
 		link := base + "incidents/" + p.ID + "/"
-		e := atomEntry{Title: p.Title, ID: link, Updated: atomTime(u), Link: atomLink{Href: link},
+		id := link
+		if !strings.Contains(base, "://") { // Atom ids must be absolute IRIs
+			id = "urn:hindsight:incident:" + p.ID
+		}
+		e := atomEntry{Title: p.Title, ID: id, Updated: atomTime(u), Link: atomLink{Href: link},
 			Summary: atomSummary{Type: "text", Text: summary(p)}}
 		if p.Severity != "" {
 			e.Category = append(e.Category, atomCat{Term: p.Severity})
@@ -123,7 +131,7 @@ func (r *renderer) sitemap() error {
 	for _, p := range s.Incidents {
 		u := siteURL{Loc: base + "incidents/" + p.ID + "/"}
 		if t := updated(p); !t.IsZero() {
-			u.LastMod = t.UTC().Format("2006-01-02")
+			u.LastMod = t.In(s.Config.Location).Format("2006-01-02")
 		}
 		set.URLs = append(set.URLs, u)
 	}

@@ -29,6 +29,18 @@ func funcs(tr map[string]string, loc *time.Location, now time.Time) template.Fun
 			}
 			return tm.In(loc).Format("2006-01-02 15:04 MST")
 		},
+		// when formats a time, or only its day when it is midnight (a
+		// retrospective written as a date).
+		"when": func(tm time.Time) string {
+			if tm.IsZero() {
+				return ""
+			}
+			l := tm.In(loc)
+			if l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 {
+				return l.Format("2006-01-02")
+			}
+			return l.Format("2006-01-02 15:04 MST")
+		},
 		// date formats the day: 2025-03-14.
 		"date": func(tm time.Time) string {
 			if tm.IsZero() {
@@ -75,8 +87,6 @@ func funcs(tr map[string]string, loc *time.Location, now time.Time) template.Fun
 		"fishbone": func(p *postmortem.Postmortem) template.HTML { return fishbone(p.Ishikawa, p.Title, p.ID, t) },
 		// add adds integers.
 		"add": func(a, b int) int { return a + b },
-		// list makes a list of strings.
-		"list": func(xs ...string) []string { return xs },
 		// join joins strings.
 		"join": strings.Join,
 		// percent formats a share: 42 %.

@@ -108,9 +108,8 @@ func firstDiff(want, got string) string {
 }
 
 // TestFiles checks the list of files a small site gets, and the counts
-// reported. The lists by severity and status exist only for values that
-// have incidents (no sev4, no review here) although the theme links to all
-// of them: see TestLinksResolveSmallSite in generator/build.
+// reported. Every severity of the scale and every status gets its list,
+// even empty (no sev4, no review here), since the theme links to all of them.
 func TestFiles(t *testing.T) {
 	mem, stats := renderTestSite(t, true)
 	want := []string{
@@ -125,8 +124,10 @@ func TestFiles(t *testing.T) {
 		"incidents/by/severity/sev1/index.html",
 		"incidents/by/severity/sev2/index.html",
 		"incidents/by/severity/sev3/index.html",
+		"incidents/by/severity/sev4/index.html",
 		"incidents/by/status/draft/index.html",
 		"incidents/by/status/published/index.html",
+		"incidents/by/status/review/index.html",
 		"incidents/by/year/2024/index.html",
 		"incidents/by/year/2025/index.html",
 		"incidents/by/year/2026/index.html",

@@ -3,7 +3,6 @@ package render
 import (
 	"html/template"
 	"strings"
-	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/postmortem"
 	"github.com/hindsight-sre/hindsight/generator/site"
@@ -101,7 +100,7 @@ func filterSlug(v string) string {
 }
 
 // Recent is the incidents of the last 90 days.
-func (p *Page) Recent() []*postmortem.Postmortem { return p.Site.Since(90 * 24 * time.Hour) }
+func (p *Page) Recent() []*postmortem.Postmortem { return p.Site.Since(90) }
 
 // Year is the year an incident is filed under.
 func (p *Page) Year(i *postmortem.Postmortem) int { return p.Site.Year(i) }

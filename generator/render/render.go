@@ -229,6 +229,8 @@ func (r *renderer) filters() []filterList {
 			out = append(out, filterList{Filter{"service", sv.Name}, sv.DisplayName(), sv.Name, sv.Incidents})
 		}
 	}
+	// Every severity of the scale and every status gets its list, empty or
+	// not, since the layouts link to each of them.
 	by := func(field string, keys []string, key func(*postmortem.Postmortem) string) {
 		groups := map[string][]*postmortem.Postmortem{}
 		for _, p := range s.Incidents {
@@ -236,9 +238,7 @@ func (r *renderer) filters() []filterList {
 			groups[k] = append(groups[k], p)
 		}
 		for _, k := range keys {
-			if len(groups[k]) > 0 {
-				out = append(out, filterList{Filter{field, k}, k, k, groups[k]})
-			}
+			out = append(out, filterList{Filter{field, k}, k, k, groups[k]})
 		}
 	}
 	by("severity", s.Config.Severities, func(p *postmortem.Postmortem) string { return p.Severity })
@@ -247,7 +247,7 @@ func (r *renderer) filters() []filterList {
 		years[i] = strconv.Itoa(y)
 	}
 	by("year", years, func(p *postmortem.Postmortem) string { return strconv.Itoa(s.Year(p)) })
-	by("status", postmortem.Statuses, func(p *postmortem.Postmortem) string { return p.Status })
+	by("status", s.Statuses(), func(p *postmortem.Postmortem) string { return p.Status })
 	return out
 }
 

@@ -29,6 +29,16 @@ type Site struct {
 	Services  []*Service // by name; catalog services without incidents included
 	Tags      []*Group   // by name
 	Years     []int      // newest first
+	Drafts    bool       // drafts and postmortems under review are built
+}
+
+// Statuses lists the statuses the site shows: all of them, or only
+// "published" when drafts are left out.
+func (s *Site) Statuses() []string {
+	if s.Drafts {
+		return []string{postmortem.StatusPublished, postmortem.StatusReview, postmortem.StatusDraft}
+	}
+	return []string{postmortem.StatusPublished}
 }
 
 // Service is one service and its incidents.
@@ -118,7 +128,7 @@ func Load(fsys fs.FS, cfg *config.Config, opts Options) (*Site, diag.List) {
 		diags = append(diags, l...)
 	}
 
-	s := &Site{Config: cfg, Now: opts.Now, ByID: make(map[string]*postmortem.Postmortem, len(pms))}
+	s := &Site{Config: cfg, Now: opts.Now, Drafts: opts.Drafts, ByID: make(map[string]*postmortem.Postmortem, len(pms))}
 	for _, p := range pms {
 		if p == nil {
 			continue
@@ -338,9 +348,11 @@ func (s *Site) CountBySeverity(incidents []*postmortem.Postmortem) []SeverityCou
 	return out
 }
 
-// Since returns the incidents that started within the last d before Now.
-func (s *Site) Since(d time.Duration) []*postmortem.Postmortem {
-	from := s.Now.Add(-d)
+// Since returns the incidents that started within the last days calendar
+// days before Now (in Now's time zone, so a DST change does not shift the
+// window).
+func (s *Site) Since(days int) []*postmortem.Postmortem {
+	from := s.Now.AddDate(0, 0, -days)
 	var out []*postmortem.Postmortem
 	for _, p := range s.Incidents {
 		if t := p.Date(); !t.IsZero() && !t.Before(from) && !t.After(s.Now) {

@@ -325,16 +325,16 @@ func TestCountBySeverity(t *testing.T) {
 
 func TestSince(t *testing.T) {
 	fsys := fstest.MapFS{
-		// Now is 2026-11-24 00:00 CET; 90×24 h before is 2026-08-26 01:00 CEST
-		// (summer time ended in between).
+		// Now is 2026-11-24 00:00 CET; 90 calendar days before is 2026-08-26
+		// 00:00 CEST, although summer time ended in between.
 		"in-recent.md":  pm("title: Recent", "started_at: 2026-11-20 10:00", "resolved_at: 2026-11-20 11:00"),
-		"in-edge.md":    pm("title: Edge", "started_at: 2026-08-26 01:00", "resolved_at: 2026-08-26 02:00"),
-		"out-before.md": pm("title: Before", "started_at: 2026-08-26 00:59", "resolved_at: 2026-08-26 02:00"),
+		"in-edge.md":    pm("title: Edge", "started_at: 2026-08-26 00:00", "resolved_at: 2026-08-26 02:00"),
+		"out-before.md": pm("title: Before", "started_at: 2026-08-25 23:59", "resolved_at: 2026-08-26 02:00"),
 		"out-future.md": pm("title: Future", "status: draft", "started_at: 2026-11-24 09:00"),
 		"out-nodate.md": pm("title: No date", "status: draft"),
 	}
 	s := mustLoadSite(t, fsys, testConfig(t), true)
-	if got, want := ids(s.Since(90*24*time.Hour)), []string{"in-recent", "in-edge"}; !slices.Equal(got, want) {
+	if got, want := ids(s.Since(90)), []string{"in-recent", "in-edge"}; !slices.Equal(got, want) {
 		t.Errorf("Since(90 days) = %v, want %v", got, want)
 	}
 }
