@@ -12,12 +12,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/hindsight-sre/hindsight/generator/meta"
 	"gopkg.in/yaml.v3"
 )
 
@@ -169,38 +168,28 @@ func Load(path string, required bool) (*Config, error) {
 	return c, nil
 }
 
-var yamlLine = regexp.MustCompile(`line (\d+): (.*)$`)
-
 // Parse reads a config from data; path is used in error messages.
 func Parse(path string, data []byte) (*Config, error) {
 	var f file
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
-		msg := err.Error()
-		var te *yaml.TypeError
-		if errors.As(err, &te) && len(te.Errors) > 0 {
-			msg = te.Errors[0]
-		}
-		e := &Error{Path: path, Msg: strings.TrimPrefix(msg, "yaml: ")}
-		if m := yamlLine.FindStringSubmatch(msg); m != nil {
-			e.Line, _ = strconv.Atoi(m[1])
-			e.Msg = m[2]
-			if strings.HasPrefix(e.Msg, "field ") && strings.Contains(e.Msg, " not found in type") {
-				name := strings.Fields(e.Msg)[1]
-				e.Msg = fmt.Sprintf("unknown setting %q; see docs/configuration.md for the settings", name)
-			}
+		e := &Error{Path: path}
+		e.Line, e.Msg = meta.YAMLError(data, err)
+		if strings.HasPrefix(e.Msg, "field ") && strings.Contains(e.Msg, " not found in type") {
+			name := strings.Fields(e.Msg)[1]
+			e.Msg = fmt.Sprintf("unknown setting %q; see docs/configuration.md for the settings", name)
 		}
 		return nil, e
 	}
 	c := Default()
-	lineOf := func(key string) int { return keyLine(data, key) }
+	lineOf := func(key string) int { return keyLine(data, key, 0) }
 	if f.Title != "" {
 		c.Title = f.Title
 	}
 	if f.BaseURL != "" {
 		u, err := url.Parse(f.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "") {
+		if err != nil || !validBase(u) {
 			return nil, &Error{path, lineOf("base_url"), fmt.Sprintf("base_url %q must be an http(s) URL like https://postmortems.example.com/", f.BaseURL)}
 		}
 		c.BaseURL = strings.TrimSuffix(f.BaseURL, "/") + "/"
@@ -238,7 +227,7 @@ func Parse(path string, data []byte) (*Config, error) {
 		}
 		for _, pct := range []float64{s.SLO, s.SLA} {
 			if pct < 0 || pct >= 100 {
-				return nil, &Error{path, lineOf(name), fmt.Sprintf("service %q: slo and sla are percentages below 100, like 99.9", name)}
+				return nil, &Error{path, keyLine(data, name, lineOf("services")), fmt.Sprintf("service %q: slo and sla are percentages below 100, like 99.9", name)}
 			}
 		}
 		c.Services = append(c.Services, Service{Name: name, Title: s.Title, Description: s.Description,
@@ -248,11 +237,20 @@ func Parse(path string, data []byte) (*Config, error) {
 	return c, nil
 }
 
-// keyLine finds the first line where key is written as a YAML key.
-func keyLine(data []byte, key string) int {
+// validBase reports whether u can be a base_url: an absolute http(s) URL, or
+// a path from the root of the server ("/", the default, or "/kb/").
+func validBase(u *url.URL) bool {
+	if u.Scheme == "http" || u.Scheme == "https" {
+		return u.Host != ""
+	}
+	return u.Scheme == "" && u.Host == "" && strings.HasPrefix(u.Path, "/")
+}
+
+// keyLine finds the first line below line after where key is written as a YAML key.
+func keyLine(data []byte, key string, after int) int {
 	for i, l := range bytes.Split(data, []byte("\n")) {
 		t := strings.TrimSpace(string(l))
-		if strings.HasPrefix(t, key+":") || strings.HasPrefix(t, `"`+key+`":`) {
+		if i+1 > after && (strings.HasPrefix(t, key+":") || strings.HasPrefix(t, `"`+key+`":`)) {
 			return i + 1
 		}
 	}

@@ -37,7 +37,7 @@ func decodeTOML(data []byte) (*Node, error) {
 			continue
 		}
 		line := lines.key(k[0])
-		node, err := fromTOML(v, line, 0, lines.tables(k[0]))
+		node, err := fromTOML(v, line, 0, lines.tables[k[0]])
 		if err != nil {
 			return nil, err
 		}
@@ -47,42 +47,76 @@ func decodeTOML(data []byte) (*Node, error) {
 	return root, nil
 }
 
-// tomlIndex finds the lines top-level keys and [[array]] tables were written on;
-// the TOML decoder does not report positions, so a light scan of the text does.
+// tomlIndex holds the lines top-level keys and tables, and the keys directly
+// under those tables, were written on: the TOML decoder does not report
+// positions, so a light scan of the text finds them.
 type tomlIndex struct {
-	keys   map[string]int
-	arrays map[string][]int
+	keys   map[string]int         // top-level key or table name → its line
+	tables map[string][]tomlTable // top-level table name → each [name] or [[name]] header
+}
+
+// tomlTable is one [name] or [[name]] header and the keys written under it.
+type tomlTable struct {
+	line int
+	keys map[string]int
 }
 
 var (
-	tomlKey   = regexp.MustCompile(`^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*=`)
-	tomlTable = regexp.MustCompile(`^\s*(\[\[?)\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)`)
+	// key = or dotted.key =
+	tomlKey = regexp.MustCompile(`^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*[=.]`)
+	// [table] or [[array]], alone on its line
+	tomlHeader = regexp.MustCompile(`^\s*(\[\[?)\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(\.?)[^\]]*\]\]?\s*(#.*)?$`)
 )
 
 func tomlLines(data []byte) tomlIndex {
-	idx := tomlIndex{keys: map[string]int{}, arrays: map[string][]int{}}
-	inTable := false
+	idx := tomlIndex{keys: map[string]int{}, tables: map[string][]tomlTable{}}
+	top := true            // before the first header
+	var cur map[string]int // keys under the current header; nil under [name.sub]
+	open := ""             // the delimiter of the multi-line string the scan is in, if any
+	first := func(keys map[string]int, name []byte, line int) {
+		if k := strings.Trim(string(name), `"'`); keys != nil && keys[k] == 0 {
+			keys[k] = line
+		}
+	}
 	for i, l := range bytes.Split(data, []byte("\n")) {
 		line := i + 1
-		if m := tomlTable.FindSubmatch(l); m != nil {
-			name := strings.Trim(string(m[2]), `"'`)
-			inTable = true
-			if string(m[1]) == "[[" {
-				idx.arrays[name] = append(idx.arrays[name], line)
-			}
-			if _, ok := idx.keys[name]; !ok {
-				idx.keys[name] = line
+		if open != "" { // text of a string, not keys
+			if bytes.Contains(l, []byte(open)) {
+				open = ""
 			}
 			continue
 		}
-		if m := tomlKey.FindSubmatch(l); m != nil && !inTable {
-			name := strings.Trim(string(m[1]), `"'`)
-			if _, ok := idx.keys[name]; !ok {
-				idx.keys[name] = line
+		open = opensString(l)
+		if m := tomlHeader.FindSubmatch(l); m != nil {
+			top, cur = false, nil
+			first(idx.keys, m[2], line)
+			if len(m[3]) == 0 { // not [name.sub], whose keys keep the line of [name]
+				cur = map[string]int{}
+				name := strings.Trim(string(m[2]), `"'`)
+				idx.tables[name] = append(idx.tables[name], tomlTable{line, cur})
+			}
+			continue
+		}
+		if m := tomlKey.FindSubmatch(l); m != nil {
+			if top {
+				first(idx.keys, m[1], line)
+			} else {
+				first(cur, m[1], line)
 			}
 		}
 	}
 	return idx
+}
+
+// opensString returns the delimiter of a multi-line string that l opens and
+// leaves open, or "".
+func opensString(l []byte) string {
+	for _, d := range []string{`"""`, `'''`} {
+		if bytes.Count(l, []byte(d))%2 == 1 {
+			return d
+		}
+	}
+	return ""
 }
 
 func (t tomlIndex) key(k string) int {
@@ -92,9 +126,10 @@ func (t tomlIndex) key(k string) int {
 	return 1
 }
 
-func (t tomlIndex) tables(k string) []int { return t.arrays[k] }
-
-func fromTOML(v any, line, depth int, itemLines []int) (*Node, error) {
+// fromTOML turns a decoded value written on line into a Node; tables are
+// the headers it was written under: one per item of an array of tables, or
+// the one of a table.
+func fromTOML(v any, line, depth int, tables []tomlTable) (*Node, error) {
 	if depth > maxDepth {
 		return nil, &SyntaxError{Line: line, Msg: "front matter is nested too deeply"}
 	}
@@ -125,11 +160,11 @@ func fromTOML(v any, line, depth int, itemLines []int) (*Node, error) {
 	case []map[string]any:
 		n.Kind = List
 		for i, m := range t {
-			l := line
-			if i < len(itemLines) {
-				l = itemLines[i]
+			l, under := line, []tomlTable(nil)
+			if i < len(tables) {
+				l, under = tables[i].line, tables[i:i+1]
 			}
-			item, err := fromTOML(m, l, depth+1, nil)
+			item, err := fromTOML(m, l, depth+1, under)
 			if err != nil {
 				return nil, err
 			}
@@ -137,12 +172,8 @@ func fromTOML(v any, line, depth int, itemLines []int) (*Node, error) {
 		}
 	case []any:
 		n.Kind = List
-		for i, e := range t {
-			l := line
-			if i < len(itemLines) {
-				l = itemLines[i]
-			}
-			item, err := fromTOML(e, l, depth+1, nil)
+		for _, e := range t {
+			item, err := fromTOML(e, line, depth+1, nil)
 			if err != nil {
 				return nil, err
 			}
@@ -155,8 +186,16 @@ func fromTOML(v any, line, depth int, itemLines []int) (*Node, error) {
 			keys = append(keys, k)
 		}
 		slices.Sort(keys)
+		var keyLines map[string]int
+		if len(tables) == 1 {
+			keyLines = tables[0].keys
+		}
 		for _, k := range keys {
-			item, err := fromTOML(t[k], line, depth+1, nil)
+			l := line
+			if kl, ok := keyLines[k]; ok {
+				l = kl
+			}
+			item, err := fromTOML(t[k], l, depth+1, nil)
 			if err != nil {
 				return nil, err
 			}

@@ -1,6 +1,7 @@
 package meta
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -10,12 +11,32 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
+
+// parserProblems are the messages of yaml.v3's parser, as opposed to its
+// scanner. The scanner names the line at fault, counted from 1; the parser
+// names the line, counted from 0, where the enclosing block starts.
+var parserProblems = map[string]bool{
+	"did not find expected <stream-start>":   true,
+	"did not find expected <document start>": true,
+	"found duplicate %YAML directive":        true,
+	"found incompatible YAML document":       true,
+	"found duplicate %TAG directive":         true,
+	"found undefined tag handle":             true,
+	"did not find expected node content":     true,
+	"did not find expected '-' indicator":    true,
+	"did not find expected key":              true,
+	"did not find expected ',' or ']'":       true,
+	"did not find expected ',' or '}'":       true,
+}
+
+// maxErrorSearch bounds how many lines parserLine reads again.
+const maxErrorSearch = 200
 
 func decodeYAML(data []byte) (*Node, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlErr(err)
+		return nil, yamlErr(data, err)
 	}
 	if doc.Kind == 0 { // empty document
 		return nil, nil
@@ -24,20 +45,60 @@ func decodeYAML(data []byte) (*Node, error) {
 	return fromYAML(&doc, 0, &count)
 }
 
-func yamlErr(err error) error {
+// yamlErr turns an error of yaml.v3 into a SyntaxError at the line of data at fault.
+func yamlErr(data []byte, err error) error {
+	line, msg := YAMLError(data, err)
+	return &SyntaxError{Line: line, Msg: "invalid YAML front matter: " + msg}
+}
+
+// YAMLError locates an error yaml.v3 returned for data, a syntax error or a
+// decoding (type) error: it returns the 1-based line of data at fault and the
+// message without its "yaml: line N:" prefix.
+func YAMLError(data []byte, err error) (line int, msg string) {
+	line, msg = yamlProblem(err)
+	if parserProblems[msg] {
+		line = parserLine(data, line+1, msg)
+	}
+	return max(line, 1), msg
+}
+
+// yamlProblem splits an error of yaml.v3 into the line it names (0 when it
+// names none) and its message.
+func yamlProblem(err error) (int, string) {
 	msg := err.Error()
 	var te *yaml.TypeError
 	if errors.As(err, &te) && len(te.Errors) > 0 {
 		msg = te.Errors[0]
 	}
-	line := 1
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = m[2]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
+		line, _ := strconv.Atoi(m[1])
+		return line, m[2]
 	}
-	return &SyntaxError{Line: line, Msg: "invalid YAML front matter: " + msg}
+	return 0, strings.TrimPrefix(msg, "yaml: ")
+}
+
+// parserLine finds the line at fault for a parser error whose enclosing
+// block starts on line from: it is the last line of the shortest prefix of
+// data that fails with the same message.
+func parserLine(data []byte, from int, msg string) int {
+	end := 0
+	for i, l := range bytes.SplitAfter(data, []byte("\n")) {
+		end += len(l)
+		line := i + 1
+		if line < from {
+			continue
+		}
+		if line >= from+maxErrorSearch {
+			break
+		}
+		var n yaml.Node
+		if err := yaml.Unmarshal(data[:end], &n); err != nil {
+			if _, m := yamlProblem(err); m == msg {
+				return line
+			}
+		}
+	}
+	return from
 }
 
 func fromYAML(y *yaml.Node, depth int, count *int) (*Node, error) {

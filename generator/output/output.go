@@ -29,7 +29,7 @@ const Marker = ".hindsight-output"
 
 // checkName refuses names that could leave the output folder.
 func checkName(name string) error {
-	if name == "" || strings.ContainsRune(name, 0) || strings.Contains(name, `\`) || !fs.ValidPath(name) {
+	if name == "" || name == "." || strings.ContainsRune(name, 0) || strings.Contains(name, `\`) || !fs.ValidPath(name) {
 		return fmt.Errorf("refusing to write %q: not a plain relative path inside the output", name)
 	}
 	return nil

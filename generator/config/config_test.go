@@ -1,0 +1,196 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestDefaultsWithoutFile(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(filepath.Join(dir, "hindsight.yaml"), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Path != "" || c.Dir != dir || c.Title != "Postmortems" || c.BaseURL != "/" || c.Language != "en" ||
+		c.Timezone != "UTC" || c.Location.String() != "UTC" || len(c.Services) != 0 {
+		t.Errorf("defaults = %+v", c)
+	}
+	if !slices.Equal(c.Severities, []string{"SEV1", "SEV2", "SEV3", "SEV4"}) {
+		t.Errorf("severities = %q", c.Severities)
+	}
+	if c.Aliases["start_time"] != "started_at" || c.Aliases["sev"] != "severity" {
+		t.Errorf("aliases = %v", c.Aliases)
+	}
+	// Each config has its own copies of the defaults.
+	c.Aliases["x"] = "y"
+	c.Severities[0] = "X"
+	if d := Default(); d.Aliases["x"] != "" || d.Severities[0] != "SEV1" || DefaultAliases["x"] != "" {
+		t.Error("changing a config changed the defaults")
+	}
+
+	_, err = Load(filepath.Join(dir, "missing.yaml"), true)
+	if err == nil || !strings.Contains(err.Error(), "does not exist") || !strings.Contains(err.Error(), "--config") {
+		t.Errorf("required missing file: err = %v", err)
+	}
+}
+
+func TestEmptyFileGivesDefaults(t *testing.T) {
+	for _, src := range []string{"", "\n", "# nothing yet\n", "---\n"} {
+		c, err := Parse("hindsight.yaml", []byte(src))
+		if err != nil || c.Title != "Postmortems" || c.BaseURL != "/" {
+			t.Errorf("%q: %+v, %v", src, c, err)
+		}
+	}
+}
+
+const fullExample = `title: "Nimbus Analytics — Postmortems"
+base_url: "https://postmortems.nimbus.example/kb"
+language: FR
+timezone: Europe/Paris
+severities: [critical, Major, " minor "]
+aliases:
+  impact_start: started_at
+  sev: tags
+services:
+  tag-collector:
+    title: Tag Collection
+    description: Receives hits from the tag and the SDKs.
+    team: Collection
+    tier: 1
+    slo: 99.95
+    sla: 99.9
+  billing:
+    team: Payments
+`
+
+func TestFullExample(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "site", "hindsight.yaml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(fullExample), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Path != path || c.Dir != filepath.Dir(path) {
+		t.Errorf("Path %q, Dir %q", c.Path, c.Dir)
+	}
+	if c.Title != "Nimbus Analytics — Postmortems" || c.BaseURL != "https://postmortems.nimbus.example/kb/" || c.Language != "fr" {
+		t.Errorf("title %q, base_url %q, language %q", c.Title, c.BaseURL, c.Language)
+	}
+	if c.Timezone != "Europe/Paris" || c.Location.String() != "Europe/Paris" {
+		t.Errorf("timezone %q, location %v", c.Timezone, c.Location)
+	}
+	if !slices.Equal(c.Severities, []string{"CRITICAL", "MAJOR", "MINOR"}) {
+		t.Errorf("severities = %q", c.Severities)
+	}
+	if c.Aliases["impact_start"] != "started_at" || c.Aliases["sev"] != "tags" || c.Aliases["start_time"] != "started_at" {
+		t.Errorf("aliases: the file's should override and add to the defaults: %v", c.Aliases)
+	}
+	want := []Service{
+		{Name: "billing", Team: "Payments"},
+		{Name: "tag-collector", Title: "Tag Collection", Description: "Receives hits from the tag and the SDKs.",
+			Team: "Collection", Tier: 1, SLO: 99.95, SLA: 99.9},
+	}
+	if !slices.Equal(c.Services, want) {
+		t.Errorf("services = %+v", c.Services)
+	}
+	s, ok := c.Service("tag-collector")
+	if !ok || s.DisplayName() != "Tag Collection" {
+		t.Errorf("Service(tag-collector) = %+v, %v", s, ok)
+	}
+	if s, _ := c.Service("billing"); s.DisplayName() != "billing" {
+		t.Errorf("DisplayName without a title = %q", s.DisplayName())
+	}
+	if _, ok := c.Service("nope"); ok {
+		t.Error("found a service that is not in the catalog")
+	}
+}
+
+func TestBaseURL(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://postmortems.example.com":    "https://postmortems.example.com/",
+		"https://postmortems.example.com/":   "https://postmortems.example.com/",
+		"https://example.com/kb":             "https://example.com/kb/",
+		"http://localhost:8080/kb/":          "http://localhost:8080/kb/",
+		"/":                                  "/",
+		"/kb":                                "/kb/",
+		"HTTPS://Postmortems.Example.com/Kb": "HTTPS://Postmortems.Example.com/Kb/",
+	} {
+		c, err := Parse("hindsight.yaml", []byte("base_url: "+in+"\n"))
+		if err != nil {
+			t.Errorf("base_url %q: %v", in, err)
+			continue
+		}
+		if c.BaseURL != want {
+			t.Errorf("base_url %q = %q, want %q", in, c.BaseURL, want)
+		}
+	}
+}
+
+func TestErrorsNameTheLine(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		line      int
+		msg       string
+	}{
+		{"unknown setting", "title: x\n\ncolour: red\n", 3, `unknown setting "colour"; see docs/configuration.md`},
+		{"unknown service setting", "title: x\nservices:\n  billing:\n    team: a\n    colour: red\n", 5, `unknown setting "colour"`},
+		{"bad timezone", "title: x\ntimezone: Mars/Olympus\n", 2, `unknown timezone "Mars/Olympus"; use an IANA name like Europe/Paris`},
+		{"bad language", "title: x\nlanguage: de\n", 2, `language "de" is not supported; use en or fr`},
+		{"ftp base_url", "title: x\n\nbase_url: ftp://example.com/\n", 3, `base_url "ftp://example.com/" must be an http(s) URL like https://postmortems.example.com/`},
+		{"base_url without scheme", "base_url: postmortems.example.com\n", 1, `base_url "postmortems.example.com" must be an http(s) URL`},
+		{"base_url without host", "title: x\nbase_url: \"https:///kb/\"\n", 2, "must be an http(s) URL"},
+		{"base_url protocol-relative", "title: x\nbase_url: //example.com/\n", 2, "must be an http(s) URL"},
+		{"unparseable base_url", "title: x\nbase_url: \"https://exa mple.com/%zz\"\n", 2, "must be an http(s) URL"},
+		{"slo of 100", "title: x\nservices:\n  billing:\n    team: a\n  api:\n    slo: 100\n", 5, `service "api": slo and sla are percentages below 100`},
+		{"sla over 100", "services:\n  api:\n    sla: 120\n", 2, `service "api": slo and sla are percentages below 100`},
+		{"negative slo", "services:\n  api:\n    slo: -1\n", 2, `service "api"`},
+		{"service named like a setting", "title: x\nservices:\n  title:\n    slo: 100\n", 3, `service "title"`},
+		{"slo not a number", "services:\n  api:\n    slo: high\n", 3, "cannot unmarshal !!str `high` into float64"},
+		{"duplicate severities", "title: x\nseverities: [sev1, SEV1]\n", 2, "severities must be distinct non-empty names"},
+		{"empty severity", "severities: [a, \"\"]\n", 1, "severities must be distinct non-empty names"},
+		{"yaml bad indent", "title: x\nservices:\n  billing:\n    slo: 99.9\n   team: a\n", 5, "did not find expected key"},
+		{"yaml bad indent after a comment", "# Site\ntitle: x\nlanguage: en\n timezone: UTC\n", 4, "mapping values are not allowed"},
+		{"yaml unclosed list", "title: x\nseverities: [a, b\nlanguage: en\n", 2, "did not find expected ',' or ']'"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("site/hindsight.yaml", []byte(tc.src))
+			var e *Error
+			if !errors.As(err, &e) {
+				t.Fatalf("err = %v, want a *config.Error", err)
+			}
+			if e.Line != tc.line || e.Path != "site/hindsight.yaml" || !strings.Contains(e.Msg, tc.msg) {
+				t.Errorf("got  %v\nwant site/hindsight.yaml:%d: …%s…", err, tc.line, tc.msg)
+			}
+			if !strings.HasPrefix(err.Error(), "site/hindsight.yaml:") {
+				t.Errorf("Error() = %q, want it to start with the path and line", err)
+			}
+		})
+	}
+}
+
+func TestLoadReportsThePath(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "hindsight.yaml")
+	if err := os.WriteFile(path, []byte("title: x\ntimezone: Nowhere\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(path, false)
+	if err == nil || err.Error() != path+`:2: unknown timezone "Nowhere"; use an IANA name like Europe/Paris or UTC` {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestErrorWithoutLine(t *testing.T) {
+	e := &Error{Path: "hindsight.yaml", Msg: "broken"}
+	if e.Error() != "hindsight.yaml: broken" {
+		t.Errorf("Error() = %q", e.Error())
+	}
+}
