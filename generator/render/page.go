@@ -22,27 +22,35 @@ type Page struct {
 	Tag       *site.Group              // tag page
 	Filter    Filter                   // incidents lists
 
-	rows *rowCache // each incident's "incident-row", rendered once
+	rows rowCache // per-incident partials, rendered once
 }
 
-// rowCache holds each incident's table row, rendered once with links relative
-// to the site root, so the many lists that show an incident do not render it
-// again.
-type rowCache struct {
-	html map[*postmortem.Postmortem]string
-}
+// rowCache holds, for each partial listed in cachedPartials, each incident's
+// HTML rendered once with links relative to the site root, so the many lists
+// that show an incident do not render it again.
+type rowCache map[string]map[*postmortem.Postmortem]string
 
-// Rows returns the table rows of the page's incidents, with their links made
-// relative to this page.
-func (p *Page) Rows() template.HTML {
+// cachedPartials are the per-incident partials rendered once per build.
+var cachedPartials = []string{"incident-row", "history-item"}
+
+// Rows returns the "incident-row" of each of the page's incidents, with
+// links made relative to this page.
+func (p *Page) Rows() template.HTML { return p.cached("incident-row") }
+
+// HistoryItems returns the "history-item" of each of the page's incidents.
+func (p *Page) HistoryItems() template.HTML { return p.cached("history-item") }
+
+func (p *Page) cached(partial string) template.HTML {
 	var b strings.Builder
+	html := p.rows[partial]
 	for _, inc := range p.Incidents {
-		b.WriteString(p.rows.html[inc])
+		b.WriteString(html[inc])
 	}
 	if p.Root == "" {
 		return template.HTML(b.String())
 	}
-	// Row links are relative to the root: every href in a row is internal.
+	// Links in the partials are relative to the root, and every href in
+	// them is internal.
 	return template.HTML(strings.ReplaceAll(b.String(), `href="`, `href="`+p.Root))
 }
 

@@ -40,7 +40,7 @@ type renderer struct {
 	site  *site.Site
 	out   output.Writer
 	tmpl  map[string]*template.Template
-	rows  *rowCache
+	rows  rowCache
 	pages atomic.Int64
 	files atomic.Int64
 }
@@ -143,28 +143,34 @@ func (r *renderer) page(layout string, p *Page) error {
 	return nil
 }
 
-// renderRows renders every incident's "incident-row" once, in parallel.
-func (r *renderer) renderRows() (*rowCache, error) {
+// renderRows renders every incident's cached partials once, in parallel.
+func (r *renderer) renderRows() (rowCache, error) {
 	incs := r.site.Incidents
-	html := make([]string, len(incs))
-	jobs := make([]func() error, len(incs))
 	t := r.tmpl["incidents.html"]
-	for i, inc := range incs {
-		jobs[i] = func() error {
-			var b strings.Builder
-			if err := t.ExecuteTemplate(&b, "incident-row", &Page{Site: r.site, Incident: inc}); err != nil {
-				return fmt.Errorf("rendering the list row of %s: %w", inc.ID, err)
-			}
-			html[i] = b.String()
-			return nil
+	html := make([][]string, len(cachedPartials))
+	var jobs []func() error
+	for k, partial := range cachedPartials {
+		html[k] = make([]string, len(incs))
+		for i, inc := range incs {
+			jobs = append(jobs, func() error {
+				var b strings.Builder
+				if err := t.ExecuteTemplate(&b, partial, &Page{Site: r.site, Incident: inc}); err != nil {
+					return fmt.Errorf("rendering %q for %s: %w", partial, inc.ID, err)
+				}
+				html[k][i] = b.String()
+				return nil
+			})
 		}
 	}
 	if err := run(jobs, nil); err != nil {
 		return nil, err
 	}
-	c := &rowCache{html: make(map[*postmortem.Postmortem]string, len(incs))}
-	for i, inc := range incs {
-		c.html[inc] = html[i]
+	c := rowCache{}
+	for k, partial := range cachedPartials {
+		c[partial] = make(map[*postmortem.Postmortem]string, len(incs))
+		for i, inc := range incs {
+			c[partial][inc] = html[k][i]
+		}
 	}
 	return c, nil
 }
