@@ -1,0 +1,121 @@
+// Package metrics owns the improvement figures computed from postmortems:
+// incident counts, time to detect / mitigate / resolve (mean, median, p90),
+// change failure rate against deployment data, SLO availability and error
+// budget per service, and follow-up of actions and retrospectives.
+//
+// A Metrics holds the incidents and what the figures depend on (now, the
+// site's time zone, the severity scale, the service catalog, the severity
+// weights, the SLO window and the deployments). Its methods compute:
+//
+//   - Summary: counts and durations over a Period, for the organisation or one
+//     service, with the change failure rate;
+//   - SLO and SLOs: availability and error budget of catalog services with an
+//     objective, over the window of SLOWindowDays days ending now;
+//   - FollowUp: state of actions and timeliness of retrospectives;
+//   - Monthly: the series charts are drawn from, one entry per calendar month;
+//   - Report: all of the above for one period, shaped for JSON
+//     (hindsight stats --json, /metrics/metrics.json).
+//
+// Durations are minutes of real elapsed time (a daylight-saving change does
+// not add or remove an hour), as float64. A figure without data is nil (null in
+// JSON), never a made-up 0. Every definition is written out in docs/metrics.md.
+package metrics
+
+import (
+	"slices"
+	"time"
+
+	"github.com/hindsight-sre/hindsight/generator/config"
+	"github.com/hindsight-sre/hindsight/generator/postmortem"
+)
+
+// DefaultSLOWindowDays is the SLO window when none is set.
+const DefaultSLOWindowDays = 30
+
+// Metrics computes figures over a set of incidents.
+type Metrics struct {
+	Incidents     []*postmortem.Postmortem
+	Now           time.Time        // "today": end of the SLO window and of the standard views, overdue actions
+	Location      *time.Location   // the site's time zone, for days and months; nil is UTC
+	Severities    []string         // the scale, most severe first
+	Services      []config.Service // the catalog
+	Weights       Weights          // severity → weight in downtime; nil is DefaultWeights(Severities)
+	SLOWindowDays int              // 0 is DefaultSLOWindowDays
+	Deployments   *Deployments     // nil when there is no deployment data
+}
+
+// New returns the metrics of incidents under cfg's zone, scale and catalog,
+// with default weights and window and no deployment data.
+func New(cfg *config.Config, incidents []*postmortem.Postmortem, now time.Time) *Metrics {
+	return &Metrics{Incidents: incidents, Now: now, Location: cfg.Location,
+		Severities: cfg.Severities, Services: cfg.Services}
+}
+
+func (m *Metrics) loc() *time.Location {
+	if m.Location == nil {
+		return time.UTC
+	}
+	return m.Location
+}
+
+func (m *Metrics) weights() Weights {
+	if m.Weights == nil {
+		return DefaultWeights(m.Severities)
+	}
+	return m.Weights
+}
+
+// selectIncidents returns the incidents in period, of service when it is not "".
+func (m *Metrics) selectIncidents(period Period, service string) []*postmortem.Postmortem {
+	var out []*postmortem.Postmortem
+	for _, p := range m.Incidents {
+		if period.Includes(p) && (service == "" || p.HasService(service)) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// serviceNames lists the catalog's services and those incidents name, sorted.
+func (m *Metrics) serviceNames() []string {
+	var names []string
+	for _, s := range m.Services {
+		names = append(names, s.Name)
+	}
+	for _, p := range m.Incidents {
+		names = append(names, p.Services...)
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+// Report is every figure for one period, shaped for JSON: the organisation's
+// summary at the top level, the same per service under "services".
+type Report struct {
+	AsOf time.Time `json:"as_of"` // Now
+	Summary
+	FollowUp FollowUp                 `json:"follow_up"`
+	Months   []Month                  `json:"months"`
+	Services map[string]ServiceReport `json:"services"` // catalog services and every service incidents name
+}
+
+// ServiceReport is one service's figures for the period, and its SLO.
+type ServiceReport struct {
+	Summary
+	SLO    *SLO    `json:"slo"` // null when the catalog sets no slo; its window is its own, not the period
+	Months []Month `json:"months"`
+}
+
+// Report computes the figures for period.
+func (m *Metrics) Report(period Period) Report {
+	r := Report{AsOf: m.Now, Summary: m.Summary(period, ""), FollowUp: m.FollowUp(period),
+		Months: m.Monthly(period, ""), Services: map[string]ServiceReport{}}
+	for _, name := range m.serviceNames() {
+		sr := ServiceReport{Summary: m.Summary(period, name), Months: m.Monthly(period, name)}
+		if i := slices.IndexFunc(m.Services, func(s config.Service) bool { return s.Name == name }); i >= 0 {
+			sr.SLO = m.SLO(m.Services[i])
+		}
+		r.Services[name] = sr
+	}
+	return r
+}
