@@ -44,14 +44,15 @@ func main() {
 	runs := flag.Int("runs", 3, "number of timed builds")
 	dir := flag.String("dir", "", "corpus directory, generated if it has no hindsight.yaml (default: <user cache dir>/hindsight-bench/n<N>-v<version>)")
 	bin := flag.String("bin", "", "hindsight binary to time (default: go build ./cmd/hindsight)")
+	out := flag.String("out", "", "parent folder of the build output (default: a temporary folder on disk; a tmpfs such as /dev/shm takes the disk's file-creation speed out of the figures)")
 	flag.Parse()
-	if err := run(*n, *runs, *dir, *bin); err != nil {
+	if err := run(*n, *runs, *dir, *bin, *out); err != nil {
 		fmt.Fprintln(os.Stderr, "hindsight-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, runs int, dir, bin string) error {
+func run(n, runs int, dir, bin, out string) error {
 	if n < 1 || runs < 1 {
 		return errors.New("-n and -runs must be positive")
 	}
@@ -67,7 +68,7 @@ func run(n, runs int, dir, bin string) error {
 		return err
 	}
 
-	tmp, err := os.MkdirTemp("", "hindsight-bench-")
+	tmp, err := os.MkdirTemp(out, "hindsight-bench-")
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,11 @@ var knownFields = []string{
 	"actions", "customer", "retrospective",
 }
 
+// inferable are the fields package legacy can read from the body. When the
+// front matter sets them all, there is nothing to infer.
+var inferable = []string{"title", "severity", "services", "tags", "status", "started_at", "detected_at",
+	"mitigated_at", "resolved_at", "timeline", "root_cause", "contributing_factors", "five_whys", "actions"}
+
 // Reader reads postmortem files with one site's settings.
 type Reader struct {
 	Config *config.Config
@@ -73,8 +78,10 @@ func (r *Reader) Read(filePath string, src []byte, diags *diag.List) *Postmortem
 	body := markdown.Parse(doc.Body)
 	base := path.Base(filePath)
 	want := func(field string) bool { _, set := f.lines[field]; return !set }
-	inf := legacy.Infer(body, doc.Body, base, cfg.Location, want)
-	f.merge(p, inf, doc.BodyLine-1)
+	if slices.ContainsFunc(inferable, want) {
+		inf := legacy.Infer(body, doc.Body, base, cfg.Location, want)
+		f.merge(p, inf, doc.BodyLine-1)
+	}
 	var buf bytes.Buffer
 	if err := markdown.Render(&buf, doc.Body, body); err != nil {
 		f.errorf(doc.BodyLine, "cannot render the Markdown body: %v", err)
