@@ -41,6 +41,15 @@ func funcs(tr map[string]string, loc *time.Location, now time.Time) template.Fun
 			}
 			return l.Format("2006-01-02 15:04 MST")
 		},
+		// timetag writes a <time> element: machine-readable datetime
+		// attribute, human text in the site's zone. One call instead of
+		// iso + datetime, on pages that show many times.
+		"timetag": func(tm time.Time) template.HTML {
+			if tm.IsZero() {
+				return ""
+			}
+			return template.HTML(`<time datetime="` + tm.Format(time.RFC3339) + `">` + tm.In(loc).Format("2006-01-02 15:04 MST") + `</time>`)
+		},
 		// date formats the day: 2025-03-14.
 		"date": func(tm time.Time) string {
 			if tm.IsZero() {
