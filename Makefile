@@ -34,6 +34,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzRead -fuzztime=$(FUZZTIME) ./generator/postmortem
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./generator/meta
 	$(GO) test -run='^$$' -fuzz=FuzzInfer -fuzztime=$(FUZZTIME) ./generator/legacy
+	$(GO) test -run='^$$' -fuzz=FuzzFastYAML -fuzztime=$(FUZZTIME) ./generator/meta
 
 clean:
 	rm -rf bin public

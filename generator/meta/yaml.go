@@ -34,6 +34,9 @@ var parserProblems = map[string]bool{
 const maxErrorSearch = 200
 
 func decodeYAML(data []byte) (*Node, error) {
+	if n, ok := fastYAML(data); ok {
+		return n, nil
+	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		return nil, yamlErr(data, err)
