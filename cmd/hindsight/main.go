@@ -54,8 +54,9 @@ Documentation: README.md and docs/ in the Hindsight repository.
 
 // memoryLimit is the soft heap limit the Go runtime keeps to unless
 // GOMEMLIMIT says otherwise: the garbage collector works harder as the heap
-// nears it, which keeps a 10,000-postmortem build well under 500 MB.
-const memoryLimit = 320 << 20
+// nears it, which keeps a 10,000-postmortem build under 500 MB, and reading
+// the content lets garbage build up to it before collecting (see build.Load).
+const memoryLimit = 400 << 20
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {

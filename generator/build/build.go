@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -57,7 +58,15 @@ func Today(loc *time.Location) (time.Time, error) {
 }
 
 // Load opens the content folder and loads the site.
+//
+// Reading allocates a lot of short-lived memory while the heap that survives
+// only grows, so when the process has a soft memory limit (the hindsight
+// command sets one) the garbage collector waits for that limit instead of
+// running at every doubling of a small heap, and is restored afterwards.
 func Load(opts Options) (*site.Site, diag.List, error) {
+	if limit := debug.SetMemoryLimit(-1); limit < 1<<40 {
+		defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	}
 	root, err := os.OpenRoot(opts.ContentDir)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
