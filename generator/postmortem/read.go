@@ -374,17 +374,23 @@ func (f *file) actions(n *meta.Node) []Action {
 	return out
 }
 
-func (f *file) customer(n *meta.Node) Customer {
-	var c Customer
+// eachField calls fn for each non-empty field of a map node, or reports a
+// node that is not a map, saying what the map holds.
+func (f *file) eachField(name, holds string, n *meta.Node, fn func(key string, v *meta.Node)) {
 	if n.Kind != meta.Map {
-		f.errorf(n.Line, "customer must be a map with publish, title, summary and impact, not %s", n.Describe())
-		return c
+		f.errorf(n.Line, "%s must be a map with %s, not %s", name, holds, n.Describe())
+		return
 	}
 	for i, k := range n.Keys {
-		v := n.Values[i]
-		if v.Kind == meta.Null {
-			continue
+		if v := n.Values[i]; v.Kind != meta.Null {
+			fn(k, v)
 		}
+	}
+}
+
+func (f *file) customer(n *meta.Node) Customer {
+	var c Customer
+	f.eachField("customer", "publish, title, summary and impact", n, func(k string, v *meta.Node) {
 		switch k {
 		case "publish":
 			c.Publish = f.boolean("customer.publish", v)
@@ -395,21 +401,13 @@ func (f *file) customer(n *meta.Node) Customer {
 		case "impact":
 			c.Impact = f.str("customer.impact", v)
 		}
-	}
+	})
 	return c
 }
 
 func (f *file) retrospective(n *meta.Node) Retrospective {
 	var r Retrospective
-	if n.Kind != meta.Map {
-		f.errorf(n.Line, "retrospective must be a map with date, facilitator and participants, not %s", n.Describe())
-		return r
-	}
-	for i, k := range n.Keys {
-		v := n.Values[i]
-		if v.Kind == meta.Null {
-			continue
-		}
+	f.eachField("retrospective", "date, facilitator and participants", n, func(k string, v *meta.Node) {
 		switch k {
 		case "date":
 			r.Date = f.time("retrospective.date", v, true)
@@ -419,7 +417,7 @@ func (f *file) retrospective(n *meta.Node) Retrospective {
 		case "participants":
 			r.Participants = f.list("retrospective.participants", v)
 		}
-	}
+	})
 	return r
 }
 
