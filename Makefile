@@ -2,6 +2,8 @@
 GO    ?= go
 BIN   := bin/hindsight
 ADDR  ?= 127.0.0.1:1313
+# The race detector needs cgo and a C compiler; without them tests run without it.
+RACE  := $(shell [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null 2>&1 && echo -race)
 
 .PHONY: all build run test vet bench fuzz clean
 
@@ -15,11 +17,11 @@ build:
 run: build
 	./$(BIN) serve --content content --out public --addr $(ADDR)
 
-## test: vet, check formatting and run every test
+## test: vet, check formatting and run every test (with -race when a C compiler is present)
 test: vet
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
-	$(GO) test ./...
+	$(GO) test $(RACE) ./...
 
 vet:
 	$(GO) vet ./...
