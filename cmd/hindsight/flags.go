@@ -45,14 +45,19 @@ func newFlagSet(name, usage string, args []string, stdout, stderr io.Writer) *fl
 // register adds the shared flags; withOut says whether the command writes
 // the output folder.
 func (f *siteFlags) register(fs *flag.FlagSet, withOut bool) {
-	fs.StringVar(&f.content, "content", "content", "folder of postmortems (Markdown files)")
-	fs.StringVar(&f.config, "config", "hindsight.yaml", "site configuration file (optional when it is the default)")
-	fs.BoolVar(&f.drafts, "drafts", true, "build postmortems in draft and review status, marked as such")
+	f.registerInput(fs)
 	usage := "output folder; replaced as a whole by each successful build"
 	if !withOut {
 		usage = "accepted so check takes the same flags as build; check writes nothing"
 	}
 	fs.StringVar(&f.out, "out", "public", usage)
+}
+
+// registerInput adds the flags that say which site to read.
+func (f *siteFlags) registerInput(fs *flag.FlagSet) {
+	fs.StringVar(&f.content, "content", "content", "folder of postmortems (Markdown files)")
+	fs.StringVar(&f.config, "config", "hindsight.yaml", "site configuration file (optional when it is the default)")
+	fs.BoolVar(&f.drafts, "drafts", true, "build postmortems in draft and review status, marked as such")
 }
 
 // parse parses args, refusing stray arguments.

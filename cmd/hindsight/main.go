@@ -5,6 +5,7 @@
 //	hindsight build   [--content DIR] [--out DIR] [--config FILE] [--drafts=false]
 //	hindsight check   [--content DIR] [--config FILE]
 //	hindsight serve   [--content DIR] [--out DIR] [--config FILE] [--addr 127.0.0.1:1313]
+//	hindsight stats   [--content DIR] [--config FILE] [--deployments FILE] [--since DATE] [--until DATE] [--service NAME] [--json]
 //	hindsight version
 //
 // Run "hindsight help" or "hindsight COMMAND --help" for details. The exit
@@ -45,6 +46,7 @@ Commands:
   build     build the site from --content into --out
   check     check the content and report every problem, writing nothing
   serve     build the site and serve it on http://127.0.0.1:1313
+  stats     print incidents, MTTD/MTTM/MTTR, change failure rate and SLOs
   version   print the version
 
 Run "hindsight <command> --help" for a command's flags.
@@ -79,6 +81,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runCheck(rest, stdout, stderr)
 	case "serve":
 		err = runServe(rest, stdout, stderr)
+	case "stats":
+		err = runStats(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		err = runVersion(rest, stdout)
 	case "help", "-h", "-help", "--help":

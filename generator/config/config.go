@@ -1,6 +1,6 @@
 // Package config owns the site configuration, hindsight.yaml: the site's title,
 // base URL, language and time zone, the severity scale, front-matter field
-// aliases and the service catalog. Load reads it; Default is what a site without
+// aliases, the service catalog and the metrics settings. Load reads it; Default is what a site without
 // a config file gets.
 package config
 
@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -32,6 +33,11 @@ type Config struct {
 	Severities []string          // most severe first
 	Aliases    map[string]string // other front-matter field name → Hindsight field name
 	Services   []Service         // the catalog, sorted by name
+
+	// Metrics settings (see docs/metrics.md).
+	SLOWindowDays   int                // the SLO window in days, 1 or more
+	SeverityWeights map[string]float64 // severity → share of its duration counted as downtime; nil is the defaults
+	DeploymentsPath string             // the deployments CSV file; "" when none. Load resolves it against Dir
 }
 
 // Service is one entry of the service catalog.
@@ -61,6 +67,9 @@ func (c *Config) Service(name string) (Service, bool) {
 	}
 	return c.Services[i], true
 }
+
+// DefaultSLOWindowDays is the SLO window when the config sets none.
+const DefaultSLOWindowDays = 30
 
 // DefaultSeverities is the severity scale used when the config sets none.
 var DefaultSeverities = []string{"SEV1", "SEV2", "SEV3", "SEV4"}
@@ -99,6 +108,8 @@ func Default() *Config {
 		Location:   time.UTC,
 		Severities: slices.Clone(DefaultSeverities),
 		Aliases:    cloneMap(DefaultAliases),
+
+		SLOWindowDays: DefaultSLOWindowDays,
 	}
 }
 
@@ -119,6 +130,13 @@ type file struct {
 	Severities []string               `yaml:"severities"`
 	Aliases    map[string]string      `yaml:"aliases"`
 	Services   map[string]serviceFile `yaml:"services"`
+	Metrics    metricsFile            `yaml:"metrics"`
+}
+
+type metricsFile struct {
+	SLOWindowDays   *int               `yaml:"slo_window_days"`
+	SeverityWeights map[string]float64 `yaml:"severity_weights"`
+	Deployments     string             `yaml:"deployments"`
 }
 
 type serviceFile struct {
@@ -165,6 +183,9 @@ func Load(path string, required bool) (*Config, error) {
 	}
 	c.Path = path
 	c.Dir = filepath.Dir(path)
+	if c.DeploymentsPath != "" && !filepath.IsAbs(c.DeploymentsPath) {
+		c.DeploymentsPath = filepath.Join(c.Dir, c.DeploymentsPath)
+	}
 	return c, nil
 }
 
@@ -234,7 +255,39 @@ func Parse(path string, data []byte) (*Config, error) {
 			Team: s.Team, Tier: s.Tier, SLO: s.SLO, SLA: s.SLA})
 	}
 	slices.SortFunc(c.Services, func(a, b Service) int { return strings.Compare(a.Name, b.Name) })
+	if err := c.parseMetrics(path, data, f.Metrics); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// parseMetrics checks and sets the metrics settings; it runs after the
+// severity scale is known, since weights are keyed by severity.
+func (c *Config) parseMetrics(path string, data []byte, m metricsFile) error {
+	block := keyLine(data, "metrics", 0)
+	if m.SLOWindowDays != nil {
+		if *m.SLOWindowDays < 1 {
+			return &Error{path, keyLine(data, "slo_window_days", block), fmt.Sprintf("metrics.slo_window_days must be a number of days, 1 or more, got %d", *m.SLOWindowDays)}
+		}
+		c.SLOWindowDays = *m.SLOWindowDays
+	}
+	if m.SeverityWeights != nil {
+		weights := keyLine(data, "severity_weights", block)
+		c.SeverityWeights = map[string]float64{}
+		for _, key := range slices.Sorted(maps.Keys(m.SeverityWeights)) {
+			w, sev := m.SeverityWeights[key], strings.ToUpper(strings.TrimSpace(key))
+			line := keyLine(data, key, weights)
+			if !slices.Contains(c.Severities, sev) {
+				return &Error{path, line, fmt.Sprintf("metrics.severity_weights: %q is not on the severity scale %s", key, strings.Join(c.Severities, ", "))}
+			}
+			if w < 0 || w > 1 {
+				return &Error{path, line, fmt.Sprintf("metrics.severity_weights: the weight of %s must be between 0 and 1, got %g", sev, w)}
+			}
+			c.SeverityWeights[sev] = w
+		}
+	}
+	c.DeploymentsPath = strings.TrimSpace(m.Deployments)
+	return nil
 }
 
 // validBase reports whether u can be a base_url: an absolute http(s) URL, or

@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -159,6 +160,12 @@ func TestErrorsNameTheLine(t *testing.T) {
 		{"empty severity", "severities: [a, \"\"]\n", 1, "severities must be distinct non-empty names"},
 		{"yaml bad indent", "title: x\nservices:\n  billing:\n    slo: 99.9\n   team: a\n", 5, "did not find expected key"},
 		{"yaml bad indent after a comment", "# Site\ntitle: x\nlanguage: en\n timezone: UTC\n", 4, "mapping values are not allowed"},
+		{"slo window of 0", "metrics:\n  slo_window_days: 0\n", 2, "metrics.slo_window_days must be a number of days, 1 or more, got 0"},
+		{"slo window not a number", "metrics:\n  slo_window_days: month\n", 2, "cannot unmarshal"},
+		{"weight off the scale", "severities: [P1, P2]\nmetrics:\n  severity_weights:\n    P1: 1\n    SEV2: 0.3\n", 5, `metrics.severity_weights: "SEV2" is not on the severity scale P1, P2`},
+		{"weight above 1", "metrics:\n  deployments: d.csv\n  severity_weights:\n    sev1: 1.5\n", 4, "the weight of SEV1 must be between 0 and 1, got 1.5"},
+		{"negative weight", "metrics:\n  severity_weights:\n    SEV2: -0.1\n", 3, "between 0 and 1"},
+		{"unknown metrics setting", "metrics:\n  window: 30\n", 2, `unknown setting "window"`},
 		{"yaml unclosed list", "title: x\nseverities: [a, b\nlanguage: en\n", 2, "did not find expected ',' or ']'"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -192,5 +199,34 @@ func TestErrorWithoutLine(t *testing.T) {
 	e := &Error{Path: "hindsight.yaml", Msg: "broken"}
 	if e.Error() != "hindsight.yaml: broken" {
 		t.Errorf("Error() = %q", e.Error())
+	}
+}
+
+func TestMetricsSettings(t *testing.T) {
+	c, err := Parse("hindsight.yaml", []byte("title: x\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SLOWindowDays != 30 || c.SeverityWeights != nil || c.DeploymentsPath != "" {
+		t.Errorf("defaults: window %d, weights %v, deployments %q", c.SLOWindowDays, c.SeverityWeights, c.DeploymentsPath)
+	}
+
+	dir := t.TempDir()
+	path := filepath.Join(dir, "hindsight.yaml")
+	src := "metrics:\n  slo_window_days: 7\n  severity_weights:\n    sev1: 1\n    SEV3: 0.5\n  deployments: data/deployments.csv\n"
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err = Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The weights replace the defaults: SEV2 is not listed, so it weighs 0.
+	want := map[string]float64{"SEV1": 1, "SEV3": 0.5}
+	if c.SLOWindowDays != 7 || !maps.Equal(c.SeverityWeights, want) {
+		t.Errorf("window %d, weights %v; want 7, %v", c.SLOWindowDays, c.SeverityWeights, want)
+	}
+	if c.DeploymentsPath != filepath.Join(dir, "data", "deployments.csv") {
+		t.Errorf("deployments = %q, want it relative to the config's folder", c.DeploymentsPath)
 	}
 }
