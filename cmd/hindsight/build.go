@@ -8,7 +8,7 @@ import (
 	"github.com/hindsight-sre/hindsight/generator/build"
 )
 
-const buildUsage = `Usage: hindsight build [--content DIR] [--out DIR] [--config FILE] [--drafts=false]
+const buildUsage = `Usage: hindsight build [--content DIR] [--out DIR] [--config FILE] [--deployments FILE] [--drafts=false]
 
 Builds the site from the postmortems in --content into --out. Every problem is
 reported as path:line: message. Errors stop the build and leave the previous

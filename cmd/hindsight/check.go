@@ -7,7 +7,7 @@ import (
 	"github.com/hindsight-sre/hindsight/generator/build"
 )
 
-const checkUsage = `Usage: hindsight check [--content DIR] [--config FILE] [--drafts=false] [--out DIR]
+const checkUsage = `Usage: hindsight check [--content DIR] [--config FILE] [--deployments FILE] [--drafts=false] [--out DIR]
 
 Reads every postmortem and the theme and reports every problem as
 path:line: message, without writing anything. Exits 1 when there are errors,

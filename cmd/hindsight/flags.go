@@ -19,6 +19,7 @@ type siteFlags struct {
 	out     string
 	config  string
 	drafts  bool
+	deploys string
 }
 
 // newFlagSet makes a flag set whose --help prints the command's own text:
@@ -51,6 +52,7 @@ func (f *siteFlags) register(fs *flag.FlagSet, withOut bool) {
 		usage = "accepted so check takes the same flags as build; check writes nothing"
 	}
 	fs.StringVar(&f.out, "out", "public", usage)
+	fs.StringVar(&f.deploys, "deployments", "", "deployments CSV (date,service,count) for the change failure rate; overrides metrics.deployments in the config")
 }
 
 // registerInput adds the flags that say which site to read.
@@ -86,7 +88,7 @@ func (f *siteFlags) options(fs *flag.FlagSet, stderr io.Writer) (build.Options, 
 	if err != nil {
 		return build.Options{}, usageError{err.Error()}
 	}
-	opts := build.Options{ContentDir: f.content, OutDir: f.out, Config: cfg, Drafts: f.drafts, Now: now}
+	opts := build.Options{ContentDir: f.content, OutDir: f.out, Config: cfg, Drafts: f.drafts, Now: now, Deployments: f.deploys}
 	if isTerminal(stderr) {
 		opts.Progress = progressPrinter(stderr)
 	}

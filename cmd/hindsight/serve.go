@@ -17,7 +17,7 @@ import (
 	"github.com/hindsight-sre/hindsight/generator/build"
 )
 
-const serveUsage = `Usage: hindsight serve [--content DIR] [--out DIR] [--config FILE] [--addr 127.0.0.1:1313]
+const serveUsage = `Usage: hindsight serve [--content DIR] [--out DIR] [--config FILE] [--deployments FILE] [--addr 127.0.0.1:1313]
 
 Builds the site like "hindsight build", then serves --out over HTTP until
 interrupted (Ctrl-C). It listens on the loopback interface unless --addr says

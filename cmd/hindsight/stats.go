@@ -139,8 +139,7 @@ func serviceReport(m *metrics.Metrics, r metrics.Report, period metrics.Period, 
 		}
 		return r, usageError{fmt.Sprintf("unknown service %q; known services: %s", name, strings.Join(known, ", "))}
 	}
-	only := *m
-	only.Incidents = slices.DeleteFunc(slices.Clone(m.Incidents), func(p *postmortem.Postmortem) bool { return !p.HasService(name) })
+	only := m.Only(func(p *postmortem.Postmortem) bool { return p.HasService(name) })
 	return metrics.Report{AsOf: r.AsOf, Summary: sr.Summary, FollowUp: only.FollowUp(period), Months: sr.Months,
 		Services: map[string]metrics.ServiceReport{name: sr}}, nil
 }

@@ -29,7 +29,10 @@ type Options struct {
 	OutDir     string         // output folder; unused by Check
 	Config     *config.Config // site configuration
 	Drafts     bool           // build drafts and postmortems under review
-	Now        time.Time      // "today"; see Today
+	// Deployments is the deployments CSV for the change failure rate; ""
+	// uses the config's metrics.deployments.
+	Deployments string
+	Now         time.Time // "today"; see Today
 	// Progress, when set, is told how far each stage ("reading", "writing") is.
 	Progress func(stage string, done, total int)
 }
@@ -99,6 +102,12 @@ func Check(opts Options) (Result, error) {
 		return res, errors.Join(err, diags.Err())
 	}
 	res.Postmortems = len(s.Incidents)
+	if _, mdiags := Metrics(s, opts, opts.Deployments); len(mdiags) > 0 {
+		res.Diagnostics = append(res.Diagnostics, mdiags...)
+		if err := mdiags.Err(); err != nil {
+			return res, err
+		}
+	}
 	if err := render.CheckTheme(Theme(opts.Config), opts.Config.Language); err != nil {
 		return res, err
 	}
@@ -116,11 +125,16 @@ func Build(opts Options) (Result, error) {
 		return res, errors.Join(err, diags.Err())
 	}
 	res.Postmortems = len(s.Incidents)
+	m, mdiags := Metrics(s, opts, opts.Deployments)
+	res.Diagnostics = append(res.Diagnostics, mdiags...)
+	if err := mdiags.Err(); err != nil {
+		return res, err
+	}
 	stage, err := output.NewStaging(opts.OutDir)
 	if err != nil {
 		return res, err
 	}
-	stats, err := render.Render(s, stage, render.Options{Theme: Theme(opts.Config), Progress: func(done, total int) {
+	stats, err := render.Render(s, stage, render.Options{Theme: Theme(opts.Config), Metrics: m, Progress: func(done, total int) {
 		if opts.Progress != nil {
 			opts.Progress("writing", done, total)
 		}

@@ -23,6 +23,7 @@ package metrics
 
 import (
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/config"
@@ -42,6 +43,10 @@ type Metrics struct {
 	Weights       Weights          // severity → weight in downtime; nil is DefaultWeights(Severities)
 	SLOWindowDays int              // 0 is DefaultSLOWindowDays
 	Deployments   *Deployments     // nil when there is no deployment data
+
+	indexOnce sync.Once
+	byDate    []*postmortem.Postmortem       // dated incidents, oldest first
+	order     map[*postmortem.Postmortem]int // position in Incidents
 }
 
 // New returns the metrics of incidents under cfg's zone, scale and catalog,
@@ -49,6 +54,18 @@ type Metrics struct {
 func New(cfg *config.Config, incidents []*postmortem.Postmortem, now time.Time) *Metrics {
 	return &Metrics{Incidents: incidents, Now: now, Location: cfg.Location,
 		Severities: cfg.Severities, Services: cfg.Services}
+}
+
+// Only returns the same metrics over the incidents that keep reports true.
+func (m *Metrics) Only(keep func(*postmortem.Postmortem) bool) *Metrics {
+	var incidents []*postmortem.Postmortem
+	for _, p := range m.Incidents {
+		if keep(p) {
+			incidents = append(incidents, p)
+		}
+	}
+	return &Metrics{Incidents: incidents, Now: m.Now, Location: m.Location, Severities: m.Severities,
+		Services: m.Services, Weights: m.Weights, SLOWindowDays: m.SLOWindowDays, Deployments: m.Deployments}
 }
 
 func (m *Metrics) loc() *time.Location {
@@ -65,15 +82,49 @@ func (m *Metrics) weights() Weights {
 	return m.Weights
 }
 
-// selectIncidents returns the incidents in period, of service when it is not "".
+// selectIncidents returns the incidents in period, of service when it is not
+// "", in the order of m.Incidents.
 func (m *Metrics) selectIncidents(period Period, service string) []*postmortem.Postmortem {
 	var out []*postmortem.Postmortem
-	for _, p := range m.Incidents {
+	for _, p := range m.candidates(period) {
 		if period.Includes(p) && (service == "" || p.HasService(service)) {
 			out = append(out, p)
 		}
 	}
+	if len(out) > 1 {
+		slices.SortFunc(out, func(a, b *postmortem.Postmortem) int { return m.order[a] - m.order[b] })
+	}
 	return out
+}
+
+// candidates narrows the incidents to those that can be in period: the
+// monthly series ask for hundreds of short periods over thousands of
+// incidents, so the incidents are indexed by date once.
+func (m *Metrics) candidates(period Period) []*postmortem.Postmortem {
+	m.indexOnce.Do(func() {
+		m.order = make(map[*postmortem.Postmortem]int, len(m.Incidents))
+		for i, p := range m.Incidents {
+			m.order[p] = i
+			if !p.Date().IsZero() {
+				m.byDate = append(m.byDate, p)
+			}
+		}
+		slices.SortStableFunc(m.byDate, func(a, b *postmortem.Postmortem) int { return a.Date().Compare(b.Date()) })
+	})
+	if period.From.IsZero() && period.To.IsZero() {
+		return m.Incidents // all time includes incidents without a date
+	}
+	lo, hi := 0, len(m.byDate)
+	if !period.From.IsZero() {
+		lo, _ = slices.BinarySearchFunc(m.byDate, period.From, func(p *postmortem.Postmortem, t time.Time) int { return p.Date().Compare(t) })
+	}
+	if !period.To.IsZero() {
+		hi, _ = slices.BinarySearchFunc(m.byDate, period.To, func(p *postmortem.Postmortem, t time.Time) int { return p.Date().Compare(t) })
+	}
+	if lo > hi {
+		return nil
+	}
+	return m.byDate[lo:hi]
 }
 
 // serviceNames lists the catalog's services and those incidents name, sorted.

@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -98,6 +99,25 @@ func funcs(tr map[string]string, loc *time.Location, now time.Time) template.Fun
 		"add": func(a, b int) int { return a + b },
 		// join joins strings.
 		"join": strings.Join,
+		// minutes formats a figure in minutes as a duration, "–" without data.
+		"minutes": func(m *float64) string {
+			if m == nil {
+				return "–"
+			}
+			return formatDuration(time.Duration(*m*float64(time.Minute)), t)
+		},
+		// ratio formats a fraction as a percentage with one decimal, "–"
+		// without data.
+		"ratio": func(f *float64) string {
+			if f == nil {
+				return "–"
+			}
+			return strconv.FormatFloat(100**f, 'f', 1, 64) + " %"
+		},
+		// ptr takes the address of a number, for minutes and ratio.
+		"ptr": func(f float64) *float64 { return &f },
+		// availability formats a fraction as a percentage with three decimals.
+		"availability": func(f float64) string { return strconv.FormatFloat(100*f, 'f', 3, 64) + " %" },
 		// percent formats a share: 42 %.
 		"percent": func(part, whole int) string {
 			if whole == 0 {

@@ -12,6 +12,7 @@ import (
 	_ "time/tzdata" // Europe/Paris on machines without a zone database
 
 	"github.com/hindsight-sre/hindsight/generator/config"
+	"github.com/hindsight-sre/hindsight/generator/metrics"
 	"github.com/hindsight-sre/hindsight/generator/output"
 	"github.com/hindsight-sre/hindsight/generator/site"
 	"github.com/hindsight-sre/hindsight/themes"
@@ -28,6 +29,7 @@ var goldenFiles = []string{
 	"incidents/2025-07-14-search-index-lag/index.html", // TOML: summer time, retro late
 	"incidents/2024-11-02-checkout-outage/index.html",  // no front matter
 	"services/search/index.html",
+	"metrics/index.html",
 	"feed.xml",
 	"sitemap.xml",
 	"404.html",
@@ -50,7 +52,7 @@ func renderTestSite(t *testing.T, drafts bool) (*output.Memory, Stats) {
 		t.Fatal("cannot load testdata/site")
 	}
 	mem := output.NewMemory()
-	stats, err := Render(s, mem, Options{Theme: themes.Default})
+	stats, err := Render(s, mem, Options{Theme: themes.Default, Metrics: metrics.New(cfg, s.Incidents, now)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,6 +137,12 @@ func TestFiles(t *testing.T) {
 		"incidents/index.html",
 		"index.html",
 		"js/filter.js",
+		"metrics/30d/index.html",
+		"metrics/365d/index.html",
+		"metrics/90d/index.html",
+		"metrics/index.html",
+		"metrics/metrics.csv",
+		"metrics/metrics.json",
 		"services/checkout/index.html",
 		"services/index.html",
 		"services/mail/index.html",

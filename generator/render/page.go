@@ -21,8 +21,10 @@ type Page struct {
 	Service   *site.Service            // service page
 	Tag       *site.Group              // tag page
 	Filter    Filter                   // incidents lists
+	Metrics   *MetricsView             // metrics pages
 
-	rows rowCache // per-incident partials, rendered once
+	rows    rowCache     // per-incident partials, rendered once
+	metrics *metricsData // nil when the build has no metrics
 }
 
 // rowCache holds, for each partial listed in cachedPartials, each incident's
@@ -158,4 +160,32 @@ func (p *Page) ActionsOf(incidents []*postmortem.Postmortem, limit int) ActionLi
 		l.Actions = all[:limit]
 	}
 	return l
+}
+
+// MetricsViews lists the views of the metrics page (last 30, 90, 365 days,
+// all time), for links between them; empty without metrics.
+func (p *Page) MetricsViews() []*MetricsView {
+	if p.metrics == nil {
+		return nil
+	}
+	return p.metrics.views
+}
+
+// Headline is the metrics view the home page shows (the last 90 days), or nil.
+func (p *Page) Headline() *MetricsView {
+	for _, v := range p.MetricsViews() {
+		if v.Key == "90d" {
+			return v
+		}
+	}
+	return nil
+}
+
+// ServiceFigures are the service page's all-time figures, SLO and charts,
+// or nil.
+func (p *Page) ServiceFigures() *ServiceFigures {
+	if p.metrics == nil || p.Service == nil {
+		return nil
+	}
+	return p.metrics.services[p.Service.Name]
 }

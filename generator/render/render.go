@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hindsight-sre/hindsight/generator/metrics"
 	"github.com/hindsight-sre/hindsight/generator/output"
 	"github.com/hindsight-sre/hindsight/generator/postmortem"
 	"github.com/hindsight-sre/hindsight/generator/site"
@@ -26,6 +27,7 @@ import (
 // Options control Render.
 type Options struct {
 	Theme    fs.FS                 // the theme as the site sees it (see Overlay)
+	Metrics  *metrics.Metrics      // the improvement figures; nil leaves out the metrics pages
 	Progress func(done, total int) // called as pages are written; may be nil
 }
 
@@ -37,12 +39,13 @@ type Stats struct {
 
 // renderer holds what every page needs.
 type renderer struct {
-	site  *site.Site
-	out   output.Writer
-	tmpl  map[string]*template.Template
-	rows  rowCache
-	pages atomic.Int64
-	files atomic.Int64
+	site    *site.Site
+	out     output.Writer
+	tmpl    map[string]*template.Template
+	rows    rowCache
+	metrics *metricsData
+	pages   atomic.Int64
+	files   atomic.Int64
 }
 
 // Render writes the whole site to out.
@@ -56,6 +59,14 @@ func Render(s *site.Site, out output.Writer, opts Options) (Stats, error) {
 		return Stats{}, err
 	}
 	r := &renderer{site: s, out: out, tmpl: tmpl}
+	if opts.Metrics != nil {
+		r.metrics = computeMetrics(opts.Metrics, func(k string) string {
+			if v, ok := tr[k]; ok {
+				return v
+			}
+			return k
+		})
+	}
 	if r.rows, err = r.renderRows(); err != nil {
 		return Stats{}, err
 	}
@@ -130,6 +141,7 @@ func (r *renderer) page(layout string, p *Page) error {
 	}
 	p.Site = r.site
 	p.rows = r.rows
+	p.metrics = r.metrics
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -203,6 +215,12 @@ func (r *renderer) jobs(tr map[string]string) []func() error {
 	add("tags.html", &Page{Kind: "tags", Title: t("tags"), Path: "tags/index.html"})
 	for _, g := range s.Tags {
 		add("tag.html", &Page{Kind: "tag", Title: "#" + g.Name, Path: "tags/" + g.Slug + "/index.html", Tag: g, Incidents: g.Incidents})
+	}
+	if r.metrics != nil {
+		for _, v := range r.metrics.views {
+			add("metrics.html", &Page{Kind: "metrics", Title: t("metrics") + " · " + t("view_"+v.Key), Path: v.Path + "index.html", Metrics: v})
+		}
+		jobs = append(jobs, r.metricsFiles)
 	}
 	add("404.html", &Page{Kind: "404", Title: t("not_found"), Path: "404.html", Root: basePath(s.Config.BaseURL)})
 	jobs = append(jobs, r.feed, r.sitemap)

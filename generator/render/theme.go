@@ -76,7 +76,7 @@ func files(fsys fs.FS, dir string) ([]string, error) {
 // pageLayouts are the page templates a theme provides; each defines "main"
 // (and may define "title") inside layouts/base.html.
 var pageLayouts = []string{"home.html", "incidents.html", "incident.html", "services.html", "service.html",
-	"tags.html", "tag.html", "404.html"}
+	"tags.html", "tag.html", "metrics.html", "404.html"}
 
 // templates parses every page layout with the base and the partials.
 func templates(fsys fs.FS, tr map[string]string, funcs template.FuncMap) (map[string]*template.Template, error) {
