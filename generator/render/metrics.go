@@ -9,6 +9,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/hindsight-sre/hindsight/generator/charts"
 	"github.com/hindsight-sre/hindsight/generator/metrics"
@@ -46,14 +47,20 @@ type ServiceFigures struct {
 // computeMetrics builds the views and per-service figures.
 func computeMetrics(m *metrics.Metrics, t func(string) string) *metricsData {
 	d := &metricsData{services: map[string]*ServiceFigures{}}
-	for _, v := range metrics.Views(m.Now, m.Location) {
-		mv := &MetricsView{Key: v.Key, Path: "metrics/" + v.Key + "/", Report: m.Report(v.Period)}
-		if v.Key == "all" {
-			mv.Path = "metrics/"
-		}
-		mv.Charts = orgCharts(mv, m, t)
-		d.views = append(d.views, mv)
+	views := metrics.Views(m.Now, m.Location)
+	d.views = make([]*MetricsView, len(views))
+	var wg sync.WaitGroup
+	for i, v := range views { // each view reads the incidents only: one per core
+		wg.Go(func() {
+			mv := &MetricsView{Key: v.Key, Path: "metrics/" + v.Key + "/", Report: m.Report(v.Period)}
+			if v.Key == "all" {
+				mv.Path = "metrics/"
+			}
+			mv.Charts = orgCharts(mv, m, t)
+			d.views[i] = mv
+		})
 	}
+	wg.Wait()
 	all := d.views[len(d.views)-1].Report
 	for name, sr := range all.Services {
 		sf := &ServiceFigures{Report: sr}
