@@ -97,7 +97,7 @@ func line(c charts.Chart) Figure {
 
 // severityMonths is incidents per month stacked by severity.
 func severityMonths(id string, months []metrics.Month, scale []string, t func(string) string) Figure {
-	c := charts.Chart{ID: id, Title: t("chart_incidents_month"), XLabel: t("month"), YLabel: t("incidents"), Unit: t("incidents_lc")}
+	c := charts.Chart{ID: id, Title: t("chart_incidents_month"), XLabel: t("month"), YLabel: t("incidents")}
 	for _, mo := range months {
 		c.Categories = append(c.Categories, mo.Month)
 	}
@@ -142,7 +142,7 @@ func burnChart(id string, slos []*metrics.SLO, t func(string) string) Figure {
 
 // counts is a bar chart of named counts, the largest first, at most limit.
 func counts(id, title, xlabel string, cs []metrics.Count, limit int, t func(string) string) Figure {
-	c := charts.Chart{ID: id, Title: title, XLabel: xlabel, YLabel: t("incidents"), Unit: t("incidents_lc")}
+	c := charts.Chart{ID: id, Title: title, XLabel: xlabel, YLabel: t("incidents")}
 	s := charts.Series{Name: t("incidents"), Class: "count"}
 	for i, n := range cs {
 		if i == limit {
@@ -182,7 +182,7 @@ func orgCharts(v *MetricsView, m *metrics.Metrics, t func(string) string) []Figu
 	out = append(out, counts(id+"-tags", t("chart_by_tag"), t("tags"), r.ByTag, 15, t))
 	out = append(out, counts(id+"-triggers", t("chart_by_trigger"), t("trigger"), r.ByTrigger, 15, t))
 
-	acts := charts.Chart{ID: id + "-actions", Title: t("chart_actions"), XLabel: t("type"), YLabel: t("actions"), Unit: t("actions_lc")}
+	acts := charts.Chart{ID: id + "-actions", Title: t("chart_actions"), XLabel: t("type"), YLabel: t("actions")}
 	done := charts.Series{Name: t("astatus_done"), Class: "done"}
 	open := charts.Series{Name: t("astatus_open"), Class: "open"}
 	late := charts.Series{Name: t("overdue"), Class: "overdue"}
