@@ -102,6 +102,11 @@ func Check(opts Options) (Result, error) {
 		return res, errors.Join(err, diags.Err())
 	}
 	res.Postmortems = len(s.Incidents)
+	cdiags, err := checkCustomer(s)
+	if err != nil {
+		return res, err
+	}
+	res.Diagnostics = append(res.Diagnostics, cdiags...)
 	if _, mdiags := Metrics(s, opts, opts.Deployments); len(mdiags) > 0 {
 		res.Diagnostics = append(res.Diagnostics, mdiags...)
 		if err := mdiags.Err(); err != nil {
@@ -125,6 +130,11 @@ func Build(opts Options) (Result, error) {
 		return res, errors.Join(err, diags.Err())
 	}
 	res.Postmortems = len(s.Incidents)
+	cdiags, err := checkCustomer(s)
+	if err != nil {
+		return res, err
+	}
+	res.Diagnostics = append(res.Diagnostics, cdiags...)
 	m, mdiags := Metrics(s, opts, opts.Deployments)
 	res.Diagnostics = append(res.Diagnostics, mdiags...)
 	if err := mdiags.Err(); err != nil {
@@ -134,7 +144,7 @@ func Build(opts Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	stats, err := render.Render(s, stage, render.Options{Theme: Theme(opts.Config), Metrics: m, Progress: func(done, total int) {
+	stats, err := render.Render(s, stage, render.Options{Theme: Theme(opts.Config), Metrics: m, Customer: Customer(s), Progress: func(done, total int) {
 		if opts.Progress != nil {
 			opts.Progress("writing", done, total)
 		}

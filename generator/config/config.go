@@ -1,7 +1,7 @@
 // Package config owns the site configuration, hindsight.yaml: the site's title,
 // base URL, language and time zone, the severity scale, front-matter field
-// aliases, the service catalog and the metrics settings. Load reads it; Default is what a site without
-// a config file gets.
+// aliases, the service catalog, the metrics settings and the customer site's
+// settings. Load reads it; Default is what a site without a config file gets.
 package config
 
 import (
@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -38,7 +39,53 @@ type Config struct {
 	SLOWindowDays   int                // the SLO window in days, 1 or more
 	SeverityWeights map[string]float64 // severity → share of its duration counted as downtime; nil is the defaults
 	DeploymentsPath string             // the deployments CSV file; "" when none. Load resolves it against Dir
+
+	Customer Customer // the customer site (see docs/configuration.md)
 }
+
+// Customer holds the settings of the customer-facing site.
+type Customer struct {
+	Title   string // the customer site's title; the site title when unset
+	BaseURL string // absolute URL of the customer site, ending in "/"; BaseURL + "customer/" when unset
+	// SeverityLabels name each severity for customers ("SEV1" → "Major outage").
+	SeverityLabels map[string]string
+	// RequiredSeverities are the severities whose published postmortems need
+	// a customer communication; without one they are listed as pending.
+	RequiredSeverities []string
+	// InternalDomains are domain suffixes of internal host names; customer
+	// text that names such a host is reported by check.
+	InternalDomains []string
+	// DenyPatterns name the regular expressions customer text is checked
+	// against (see DefaultDenyPatterns); InternalDomains adds "internal_host".
+	DenyPatterns map[string]string
+	// Allow lists words that match a deny pattern but are fine ("UTF-8").
+	Allow []string
+}
+
+// DefaultSeverityLabels name the default severities for customers.
+var DefaultSeverityLabels = map[string]string{
+	"SEV1": "Major outage",
+	"SEV2": "Partial outage",
+	"SEV3": "Degraded performance",
+	"SEV4": "Minor issue",
+}
+
+// DefaultDenyPatterns are the patterns of text that looks internal, which
+// check reports in customer communications.
+var DefaultDenyPatterns = map[string]string{
+	// RFC 1918 and RFC 6598 IPv4 addresses, loopback, IPv6 unique local.
+	"private_ip": `\b(?:10(?:\.\d{1,3}){3}|172\.(?:1[6-9]|2\d|3[01])(?:\.\d{1,3}){2}|192\.168(?:\.\d{1,3}){2}|100\.(?:6[4-9]|[7-9]\d|1[01]\d|12[0-7])(?:\.\d{1,3}){2}|127(?:\.\d{1,3}){3})\b|\b[fF][cdCD][0-9a-fA-F]{2}:[0-9a-fA-F:]+`,
+	// Issue-tracker keys such as OPS-1234.
+	"ticket": `\b[A-Z][A-Z0-9_]{1,9}-[0-9]+\b`,
+	// E-mail addresses.
+	"email": `\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b`,
+}
+
+// DefaultInternalDomains are the private-use top-level domains.
+var DefaultInternalDomains = []string{"internal", "local", "lan", "corp", "intranet", "home.arpa"}
+
+// DefaultAllow are common words that look like ticket keys.
+var DefaultAllow = []string{"UTF-8", "UTF-16", "ISO-8601", "SHA-1", "SHA-256", "SHA-512", "HTTP-2", "TLS-1", "COVID-19", "P-256"}
 
 // Service is one entry of the service catalog.
 type Service struct {
@@ -49,6 +96,8 @@ type Service struct {
 	Tier        int     // 1 is most critical; 0 when unset
 	SLO         float64 // availability objective in percent; 0 when unset
 	SLA         float64 // contractual availability in percent; 0 when unset
+	Public      bool    // shown on the customer site (public: false hides it)
+	PublicName  string  // the name customers see; DisplayName when empty
 }
 
 // DisplayName is the service's title, or its name.
@@ -57,6 +106,14 @@ func (s Service) DisplayName() string {
 		return s.Title
 	}
 	return s.Name
+}
+
+// CustomerName is the name customers see.
+func (s Service) CustomerName() string {
+	if s.PublicName != "" {
+		return s.PublicName
+	}
+	return s.DisplayName()
 }
 
 // Service finds a service of the catalog by name.
@@ -110,6 +167,13 @@ func Default() *Config {
 		Aliases:    cloneMap(DefaultAliases),
 
 		SLOWindowDays: DefaultSLOWindowDays,
+		Customer: Customer{
+			SeverityLabels:     cloneMap(DefaultSeverityLabels),
+			RequiredSeverities: DefaultSeverities[:2:2],
+			InternalDomains:    slices.Clone(DefaultInternalDomains),
+			DenyPatterns:       cloneMap(DefaultDenyPatterns),
+			Allow:              slices.Clone(DefaultAllow),
+		},
 	}
 }
 
@@ -131,6 +195,17 @@ type file struct {
 	Aliases    map[string]string      `yaml:"aliases"`
 	Services   map[string]serviceFile `yaml:"services"`
 	Metrics    metricsFile            `yaml:"metrics"`
+	Customer   customerFile           `yaml:"customer"`
+}
+
+type customerFile struct {
+	Title              string            `yaml:"title"`
+	BaseURL            string            `yaml:"base_url"`
+	SeverityLabels     map[string]string `yaml:"severity_labels"`
+	RequiredSeverities []string          `yaml:"required_severities"`
+	InternalDomains    []string          `yaml:"internal_domains"`
+	DenyPatterns       map[string]string `yaml:"deny_patterns"`
+	Allow              []string          `yaml:"allow"`
 }
 
 type metricsFile struct {
@@ -146,6 +221,8 @@ type serviceFile struct {
 	Tier        int     `yaml:"tier"`
 	SLO         float64 `yaml:"slo"`
 	SLA         float64 `yaml:"sla"`
+	Public      *bool   `yaml:"public"`
+	PublicName  string  `yaml:"public_name"`
 }
 
 // Error is a problem in the config file, at a line.
@@ -252,10 +329,13 @@ func Parse(path string, data []byte) (*Config, error) {
 			}
 		}
 		c.Services = append(c.Services, Service{Name: name, Title: s.Title, Description: s.Description,
-			Team: s.Team, Tier: s.Tier, SLO: s.SLO, SLA: s.SLA})
+			Team: s.Team, Tier: s.Tier, SLO: s.SLO, SLA: s.SLA, Public: s.Public == nil || *s.Public, PublicName: strings.TrimSpace(s.PublicName)})
 	}
 	slices.SortFunc(c.Services, func(a, b Service) int { return strings.Compare(a.Name, b.Name) })
 	if err := c.parseMetrics(path, data, f.Metrics); err != nil {
+		return nil, err
+	}
+	if err := c.parseCustomer(path, data, f.Customer); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -288,6 +368,97 @@ func (c *Config) parseMetrics(path string, data []byte, m metricsFile) error {
 	}
 	c.DeploymentsPath = strings.TrimSpace(m.Deployments)
 	return nil
+}
+
+// parseCustomer checks and sets the customer site's settings.
+func (c *Config) parseCustomer(path string, data []byte, f customerFile) error {
+	block := keyLine(data, "customer", 0)
+	cu := &c.Customer
+	cu.Title = strings.TrimSpace(f.Title)
+	if f.BaseURL != "" {
+		u, err := url.Parse(f.BaseURL)
+		if err != nil || !validBase(u) {
+			return &Error{path, keyLine(data, "base_url", block), fmt.Sprintf("customer.base_url %q must be an http(s) URL like https://status.example.com/", f.BaseURL)}
+		}
+		cu.BaseURL = strings.TrimSuffix(f.BaseURL, "/") + "/"
+	}
+	// Labels default to the defaults' names for the default scale, else to
+	// the severity itself.
+	labels := map[string]string{}
+	for _, sev := range c.Severities {
+		if l, ok := DefaultSeverityLabels[sev]; ok {
+			labels[sev] = l
+		}
+	}
+	if f.SeverityLabels != nil {
+		at := keyLine(data, "severity_labels", block)
+		for _, key := range slices.Sorted(maps.Keys(f.SeverityLabels)) {
+			sev := strings.ToUpper(strings.TrimSpace(key))
+			if !slices.Contains(c.Severities, sev) {
+				return &Error{path, keyLine(data, key, at), fmt.Sprintf("customer.severity_labels: %q is not on the severity scale %s", key, strings.Join(c.Severities, ", "))}
+			}
+			if l := strings.TrimSpace(f.SeverityLabels[key]); l != "" {
+				labels[sev] = l
+			}
+		}
+	}
+	cu.SeverityLabels = labels
+	cu.RequiredSeverities = c.Severities[:min(2, len(c.Severities)):min(2, len(c.Severities))]
+	if f.RequiredSeverities != nil {
+		cu.RequiredSeverities = nil
+		for _, s := range f.RequiredSeverities {
+			sev := strings.ToUpper(strings.TrimSpace(s))
+			if !slices.Contains(c.Severities, sev) {
+				return &Error{path, keyLine(data, "required_severities", block), fmt.Sprintf("customer.required_severities: %q is not on the severity scale %s", s, strings.Join(c.Severities, ", "))}
+			}
+			cu.RequiredSeverities = append(cu.RequiredSeverities, sev)
+		}
+	}
+	if f.InternalDomains != nil {
+		cu.InternalDomains = nil
+		for _, d := range f.InternalDomains {
+			d = strings.ToLower(strings.Trim(strings.TrimSpace(d), "."))
+			if d == "" || strings.ContainsAny(d, " /\\*") {
+				return &Error{path, keyLine(data, "internal_domains", block), fmt.Sprintf("customer.internal_domains: %q is not a domain; write names like corp.example.com", d)}
+			}
+			cu.InternalDomains = append(cu.InternalDomains, d)
+		}
+	}
+	if f.DenyPatterns != nil {
+		at := keyLine(data, "deny_patterns", block)
+		for _, name := range slices.Sorted(maps.Keys(f.DenyPatterns)) {
+			pat := f.DenyPatterns[name]
+			if pat == "" {
+				delete(cu.DenyPatterns, name) // "" turns a default off
+				continue
+			}
+			if _, err := regexp.Compile(pat); err != nil {
+				return &Error{path, keyLine(data, name, at), fmt.Sprintf("customer.deny_patterns: %q is not a valid regular expression (Go RE2 syntax): %v", name, err)}
+			}
+			cu.DenyPatterns[name] = pat
+		}
+	}
+	if f.Allow != nil {
+		cu.Allow = f.Allow
+	}
+	return nil
+}
+
+// CustomerBaseURL is the customer site's base URL: customer.base_url, else
+// the site's base URL followed by customer/.
+func (c *Config) CustomerBaseURL() string {
+	if c.Customer.BaseURL != "" {
+		return c.Customer.BaseURL
+	}
+	return c.BaseURL + "customer/"
+}
+
+// CustomerTitle is the customer site's title.
+func (c *Config) CustomerTitle() string {
+	if c.Customer.Title != "" {
+		return c.Customer.Title
+	}
+	return c.Title
 }
 
 // validBase reports whether u can be a base_url: an absolute http(s) URL, or

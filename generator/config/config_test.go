@@ -96,9 +96,9 @@ func TestFullExample(t *testing.T) {
 		t.Errorf("aliases: the file's should override and add to the defaults: %v", c.Aliases)
 	}
 	want := []Service{
-		{Name: "billing", Team: "Payments"},
+		{Name: "billing", Team: "Payments", Public: true},
 		{Name: "tag-collector", Title: "Tag Collection", Description: "Receives hits from the tag and the SDKs.",
-			Team: "Collection", Tier: 1, SLO: 99.95, SLA: 99.9},
+			Team: "Collection", Tier: 1, SLO: 99.95, SLA: 99.9, Public: true},
 	}
 	if !slices.Equal(c.Services, want) {
 		t.Errorf("services = %+v", c.Services)

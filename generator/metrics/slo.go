@@ -48,18 +48,32 @@ func Downtime(p *postmortem.Postmortem, from, to time.Time, weights Weights) tim
 	return time.Duration(math.Round(float64(impact(p, from, to)) * w))
 }
 
-// impact is the unweighted overlap of p's impact with [from, to).
-func impact(p *postmortem.Postmortem, from, to time.Time) time.Duration {
-	start := p.Date()
+// Span is an incident's impact: from its start (StartedAt, else Date) to
+// its resolution (ResolvedAt, else start plus the stated time to resolve).
+// end is zero while the incident is ongoing, and start is zero for an
+// incident with no date.
+func Span(p *postmortem.Postmortem) (start, end time.Time) {
+	start = p.Date()
 	if start.IsZero() {
-		return 0
+		return start, end
 	}
-	end := to
 	switch {
 	case !p.ResolvedAt.IsZero():
 		end = p.ResolvedAt
 	case p.StatedResolve > 0:
 		end = start.Add(p.StatedResolve)
+	}
+	return start, end
+}
+
+// impact is the unweighted overlap of p's impact with [from, to).
+func impact(p *postmortem.Postmortem, from, to time.Time) time.Duration {
+	start, end := Span(p)
+	if start.IsZero() {
+		return 0
+	}
+	if end.IsZero() {
+		end = to
 	}
 	if start.Before(from) {
 		start = from

@@ -391,6 +391,7 @@ func (f *file) eachField(name, holds string, n *meta.Node, fn func(key string, v
 func (f *file) customer(n *meta.Node) Customer {
 	var c Customer
 	f.eachField("customer", "publish, title, summary and impact", n, func(k string, v *meta.Node) {
+		f.lines["customer."+k] = v.Line
 		switch k {
 		case "publish":
 			c.Publish = f.boolean("customer.publish", v)

@@ -35,7 +35,7 @@ func BenchmarkIncidentPage(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	tmpl, err := templates(themes.Default, tr, funcs(tr, time.UTC, s.Now))
+	tmpl, err := templates(themes.Default, "layouts", pageLayouts, tr, funcs(tr, time.UTC, s.Now))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -82,6 +82,9 @@ func funcs(tr map[string]string, loc *time.Location, now time.Time) template.Fun
 		"inline": inline,
 		// markdown renders Markdown text safely.
 		"markdown": markdown.String,
+		// customerMarkdown renders customer text as the customer site does:
+		// raw HTML shown as text, only http, https and mailto links.
+		"customerMarkdown": markdown.Public,
 		// overdue reports whether an open action is past due.
 		"overdue": func(a postmortem.Action) bool { return a.Overdue(now) },
 		// safeURL returns the link when it is http(s), mailto or relative, else "".

@@ -12,6 +12,7 @@ import (
 	_ "time/tzdata" // Europe/Paris on machines without a zone database
 
 	"github.com/hindsight-sre/hindsight/generator/config"
+	"github.com/hindsight-sre/hindsight/generator/customer"
 	"github.com/hindsight-sre/hindsight/generator/metrics"
 	"github.com/hindsight-sre/hindsight/generator/output"
 	"github.com/hindsight-sre/hindsight/generator/site"
@@ -33,6 +34,14 @@ var goldenFiles = []string{
 	"feed.xml",
 	"sitemap.xml",
 	"404.html",
+	"communications/index.html",
+	"customer/index.html",
+	"customer/incidents/2025-07-14-search-index-lag/index.html", // no title: named from severity and service; Markdown made safe
+	"customer/incidents/inc-2026-007/index.html",
+	"customer/services/checkout/index.html",
+	"customer/services/checkout/badge.svg",
+	"customer/feed.xml",
+	"customer/api/incidents.json",
 }
 
 // renderTestSite loads testdata/site with "today" fixed at 1 March 2026,
@@ -52,7 +61,8 @@ func renderTestSite(t *testing.T, drafts bool) (*output.Memory, Stats) {
 		t.Fatal("cannot load testdata/site")
 	}
 	mem := output.NewMemory()
-	stats, err := Render(s, mem, Options{Theme: themes.Default, Metrics: metrics.New(cfg, s.Incidents, now)})
+	stats, err := Render(s, mem, Options{Theme: themes.Default, Metrics: metrics.New(cfg, s.Incidents, now),
+		Customer: customer.New(s, metrics.DefaultWeights(cfg.Severities))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +126,26 @@ func TestFiles(t *testing.T) {
 	mem, stats := renderTestSite(t, true)
 	want := []string{
 		"404.html",
+		"communications/index.html",
 		"css/hindsight.css",
+		"customer/404.html",
+		"customer/api/incidents.json",
+		"customer/css/status.css",
+		"customer/feed.xml",
+		"customer/incidents/2025-07-14-search-index-lag/index.html",
+		"customer/incidents/inc-2026-007/index.html",
+		"customer/incidents/index.html",
+		"customer/index.html",
+		"customer/services/checkout/badge.svg",
+		"customer/services/checkout/feed.xml",
+		"customer/services/checkout/index.html",
+		"customer/services/search/badge.svg",
+		"customer/services/search/feed.xml",
+		"customer/services/search/index.html",
+		"customer/services/transactional-mail/badge.svg",
+		"customer/services/transactional-mail/feed.xml",
+		"customer/services/transactional-mail/index.html",
+		"customer/sitemap.xml",
 		"feed.xml",
 		"incidents/2024-11-02-checkout-outage/index.html",
 		"incidents/2025-07-14-search-index-lag/index.html",

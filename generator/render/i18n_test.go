@@ -18,6 +18,11 @@ func TestTranslationsComplete(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	clayouts, err := files(themes.Default, "customer/layouts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	layouts = append(layouts, clayouts...)
 	for _, name := range layouts {
 		b, err := fs.ReadFile(themes.Default, name)
 		if err != nil {
@@ -43,6 +48,14 @@ func TestTranslationsComplete(t *testing.T) {
 	for _, f := range []string{"service", "severity", "year", "status"} {
 		keys["filter_"+f] = true
 	}
+	for _, st := range []string{"published", "pending", "draft"} {
+		keys["comm_state_"+st], keys["comm_state_"+st+"_note"] = true, true
+		keys["comm_group_"+st], keys["comm_group_"+st+"_note"] = true, true
+	}
+	for _, d := range []string{"30", "90"} {
+		keys["customer_uptime_"+d+"d"] = true
+	}
+	keys["customer_operational"] = true // the badges
 	for _, lang := range []string{"en", "fr"} {
 		b, err := fs.ReadFile(themes.Default, "i18n/"+lang+".yaml")
 		if err != nil {

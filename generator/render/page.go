@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"strings"
 
+	"github.com/hindsight-sre/hindsight/generator/customer"
 	"github.com/hindsight-sre/hindsight/generator/postmortem"
 	"github.com/hindsight-sre/hindsight/generator/site"
 )
@@ -11,7 +12,7 @@ import (
 // Page is what every layout receives as its dot.
 type Page struct {
 	Site  *site.Site
-	Kind  string // home, incidents, incident, services, service, tags, tag, 404
+	Kind  string // home, incidents, incident, services, service, tags, tag, metrics, communications, 404
 	Title string
 	Path  string // output path of the page, e.g. "incidents/x/index.html"
 	Root  string // relative path from the page to the site root, e.g. "../../"
@@ -23,8 +24,9 @@ type Page struct {
 	Filter    Filter                   // incidents lists
 	Metrics   *MetricsView             // metrics pages
 
-	rows    rowCache     // per-incident partials, rendered once
-	metrics *metricsData // nil when the build has no metrics
+	rows     rowCache       // per-incident partials, rendered once
+	metrics  *metricsData   // nil when the build has no metrics
+	customer *customer.Site // nil when the customer site is not built
 }
 
 // rowCache holds, for each partial listed in cachedPartials, each incident's
@@ -188,4 +190,42 @@ func (p *Page) ServiceFigures() *ServiceFigures {
 		return nil
 	}
 	return p.metrics.services[p.Service.Name]
+}
+
+// CommState is where the incident's customer communication stands:
+// "published", "pending", "draft" or "" (see package customer).
+func (p *Page) CommState() string { return customer.State(p.Incident, p.Site.Config) }
+
+// CommStateOf is CommState for any incident.
+func (p *Page) CommStateOf(i *postmortem.Postmortem) string { return customer.State(i, p.Site.Config) }
+
+// CustomerURL links to the incident's page on the customer site, or is ""
+// when the incident is not published there (or the customer site is not
+// built).
+func (p *Page) CustomerURL(i *postmortem.Postmortem) string {
+	if p.customer == nil || !customer.Published(i) {
+		return ""
+	}
+	return p.URL(CustomerDir + "incidents/" + i.ID + "/")
+}
+
+// CommGroup is one state of the communications page.
+type CommGroup struct {
+	State     string
+	Incidents []*postmortem.Postmortem
+}
+
+// Communications groups the incidents that have, or need, a customer
+// communication by state: pending first, then drafts, then published.
+func (p *Page) Communications() []CommGroup {
+	groups := []CommGroup{{State: customer.StatePending}, {State: customer.StateDraft}, {State: customer.StatePublished}}
+	for _, i := range p.Site.Incidents {
+		st := customer.State(i, p.Site.Config)
+		for k := range groups {
+			if groups[k].State == st {
+				groups[k].Incidents = append(groups[k].Incidents, i)
+			}
+		}
+	}
+	return groups
 }

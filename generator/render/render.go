@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/hindsight-sre/hindsight/generator/customer"
 	"github.com/hindsight-sre/hindsight/generator/metrics"
 	"github.com/hindsight-sre/hindsight/generator/output"
 	"github.com/hindsight-sre/hindsight/generator/postmortem"
@@ -28,6 +29,7 @@ import (
 type Options struct {
 	Theme    fs.FS                 // the theme as the site sees it (see Overlay)
 	Metrics  *metrics.Metrics      // the improvement figures; nil leaves out the metrics pages
+	Customer *customer.Site        // the customer site, written under customer/; nil leaves it out
 	Progress func(done, total int) // called as pages are written; may be nil
 }
 
@@ -44,8 +46,11 @@ type renderer struct {
 	tmpl    map[string]*template.Template
 	rows    rowCache
 	metrics *metricsData
-	pages   atomic.Int64
-	files   atomic.Int64
+	// customer is the customer site, for the internal pages' links to it;
+	// nil when it is not built.
+	customer *customer.Site
+	pages    atomic.Int64
+	files    atomic.Int64
 }
 
 // Render writes the whole site to out.
@@ -54,7 +59,8 @@ func Render(s *site.Site, out output.Writer, opts Options) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
-	tmpl, err := templates(opts.Theme, tr, funcs(tr, s.Config.Location, s.Now))
+	fm := funcs(tr, s.Config.Location, s.Now)
+	tmpl, err := templates(opts.Theme, "layouts", pageLayouts, tr, fm)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -72,6 +78,23 @@ func Render(s *site.Site, out output.Writer, opts Options) (Stats, error) {
 	}
 
 	jobs := r.jobs(tr)
+	if opts.Customer != nil {
+		r.customer = opts.Customer
+		ctmpl, err := templates(opts.Theme, "customer/layouts", customerLayouts, tr, customerFuncs(fm))
+		if err != nil {
+			return Stats{}, err
+		}
+		cjobs, err := r.customerJobs(opts.Customer, opts.Theme, ctmpl, func(k string) string {
+			if v, ok := tr[k]; ok {
+				return v
+			}
+			return k
+		})
+		if err != nil {
+			return Stats{}, err
+		}
+		jobs = append(jobs, cjobs...)
+	}
 	static, err := files(opts.Theme, "static")
 	if err != nil {
 		return Stats{}, err
@@ -142,6 +165,7 @@ func (r *renderer) page(layout string, p *Page) error {
 	p.Site = r.site
 	p.rows = r.rows
 	p.metrics = r.metrics
+	p.customer = r.customer
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -212,6 +236,7 @@ func (r *renderer) jobs(tr map[string]string) []func() error {
 	for _, sv := range s.Services {
 		add("service.html", &Page{Kind: "service", Title: sv.DisplayName(), Path: "services/" + sv.Slug + "/index.html", Service: sv, Incidents: sv.Incidents})
 	}
+	add("communications.html", &Page{Kind: "communications", Title: t("communications"), Path: "communications/index.html"})
 	add("tags.html", &Page{Kind: "tags", Title: t("tags"), Path: "tags/index.html"})
 	for _, g := range s.Tags {
 		add("tag.html", &Page{Kind: "tag", Title: "#" + g.Name, Path: "tags/" + g.Slug + "/index.html", Tag: g, Incidents: g.Incidents})
@@ -282,6 +307,10 @@ func CheckTheme(theme fs.FS, lang string) error {
 	if err != nil {
 		return err
 	}
-	_, err = templates(theme, tr, funcs(tr, time.UTC, time.Time{}))
+	fm := funcs(tr, time.UTC, time.Time{})
+	if _, err := templates(theme, "layouts", pageLayouts, tr, fm); err != nil {
+		return err
+	}
+	_, err = templates(theme, "customer/layouts", customerLayouts, tr, customerFuncs(fm))
 	return err
 }

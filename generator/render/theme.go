@@ -26,7 +26,7 @@ func Overlay(theme, site fs.FS) fs.FS {
 
 type overlay struct{ upper, lower fs.FS }
 
-var overridable = []string{"layouts", "static", "i18n"}
+var overridable = []string{"layouts", "static", "i18n", "customer"}
 
 func (o overlay) Open(name string) (fs.File, error) {
 	top, _, _ := strings.Cut(name, "/")
@@ -76,10 +76,11 @@ func files(fsys fs.FS, dir string) ([]string, error) {
 // pageLayouts are the page templates a theme provides; each defines "main"
 // (and may define "title") inside layouts/base.html.
 var pageLayouts = []string{"home.html", "incidents.html", "incident.html", "services.html", "service.html",
-	"tags.html", "tag.html", "metrics.html", "404.html"}
+	"tags.html", "tag.html", "metrics.html", "communications.html", "404.html"}
 
-// templates parses every page layout with the base and the partials.
-func templates(fsys fs.FS, tr map[string]string, funcs template.FuncMap) (map[string]*template.Template, error) {
+// templates parses every page layout (names, under dir) with dir's
+// base.html and partials/.
+func templates(fsys fs.FS, dir string, names []string, tr map[string]string, funcs template.FuncMap) (map[string]*template.Template, error) {
 	read := func(name string) (string, error) {
 		b, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -88,14 +89,14 @@ func templates(fsys fs.FS, tr map[string]string, funcs template.FuncMap) (map[st
 		return foldT(string(b), tr), nil
 	}
 	common := template.New("base.html").Funcs(funcs)
-	src, err := read("layouts/base.html")
+	src, err := read(dir + "/base.html")
 	if err != nil {
 		return nil, err
 	}
 	if _, err := common.Parse(src); err != nil {
-		return nil, fmt.Errorf("layouts/base.html: %w", err)
+		return nil, fmt.Errorf("%s/base.html: %w", dir, err)
 	}
-	partials, err := files(fsys, "layouts/partials")
+	partials, err := files(fsys, dir+"/partials")
 	if err != nil {
 		return nil, err
 	}
@@ -109,8 +110,8 @@ func templates(fsys fs.FS, tr map[string]string, funcs template.FuncMap) (map[st
 		}
 	}
 	out := map[string]*template.Template{}
-	for _, name := range pageLayouts {
-		src, err := read("layouts/" + name)
+	for _, name := range names {
+		src, err := read(dir + "/" + name)
 		if err != nil {
 			return nil, err
 		}
@@ -119,7 +120,7 @@ func templates(fsys fs.FS, tr map[string]string, funcs template.FuncMap) (map[st
 			return nil, err
 		}
 		if _, err := t.New(name).Parse(src); err != nil {
-			return nil, fmt.Errorf("layouts/%s: %w", name, err)
+			return nil, fmt.Errorf("%s/%s: %w", dir, name, err)
 		}
 		out[name] = t
 	}

@@ -1,0 +1,34 @@
+package build
+
+import (
+	"github.com/hindsight-sre/hindsight/generator/customer"
+	"github.com/hindsight-sre/hindsight/generator/diag"
+	"github.com/hindsight-sre/hindsight/generator/metrics"
+	"github.com/hindsight-sre/hindsight/generator/site"
+)
+
+// Customer projects a loaded site onto the customer site, counting
+// downtime with the config's severity weights (metrics.severity_weights),
+// so public uptime and internal SLO availability weigh incidents alike.
+func Customer(s *site.Site) *customer.Site {
+	w := metrics.Weights(s.Config.SeverityWeights)
+	if w == nil {
+		w = metrics.DefaultWeights(s.Config.Severities)
+	}
+	return customer.New(s, w)
+}
+
+// checkCustomer warns about customer text that looks internal and about
+// approved communications without a summary.
+func checkCustomer(s *site.Site) (diag.List, error) {
+	c, err := customer.NewChecker(s.Config)
+	if err != nil {
+		return nil, err
+	}
+	var diags diag.List
+	for _, p := range s.Incidents {
+		c.Check(p, &diags)
+	}
+	diags.Sort()
+	return diags, nil
+}
