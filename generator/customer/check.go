@@ -73,7 +73,11 @@ func NewChecker(cfg *config.Config) (*Checker, error) {
 func (c *Checker) Check(p *postmortem.Postmortem, diags *diag.List) {
 	cu := p.Customer
 	if Published(p) && strings.TrimSpace(cu.Summary) == "" {
-		diags.Warnf(p.Path, p.Line(lineKey(p, "customer.summary")),
+		key := "customer.summary" // written but blank
+		if _, ok := p.Lines[key]; !ok {
+			key = "customer.publish"
+		}
+		diags.Warnf(p.Path, p.Line(lineKey(p, key)),
 			"customer.publish is true but customer.summary is empty: customers would see no explanation; write a summary")
 	}
 	for _, f := range []struct{ key, text string }{
