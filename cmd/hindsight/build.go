@@ -10,7 +10,10 @@ import (
 
 const buildUsage = `Usage: hindsight build [--content DIR] [--out DIR] [--config FILE] [--deployments FILE] [--drafts=false]
 
-Builds the site from the postmortems in --content into --out. Every problem is
+Builds the site from the postmortems in --content into --out: the internal
+knowledge base, and under OUT/customer/ the customer site, which holds only
+published postmortems with customer.publish: true, and only their customer
+block (deploy that folder alone to the public host). Every problem is
 reported as path:line: message. Errors stop the build and leave the previous
 output untouched; warnings do not. The output folder is written beside itself
 and swapped in only when the build succeeds.

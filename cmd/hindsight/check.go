@@ -10,7 +10,9 @@ import (
 const checkUsage = `Usage: hindsight check [--content DIR] [--config FILE] [--deployments FILE] [--drafts=false] [--out DIR]
 
 Reads every postmortem and the theme and reports every problem as
-path:line: message, without writing anything. Exits 1 when there are errors,
+path:line: message, without writing anything — including customer text that
+looks internal (private IP addresses, internal host names, ticket keys, e-mail
+addresses, the config's customer.deny_patterns). Exits 1 when there are errors,
 0 when there are only warnings or none.
 `
 

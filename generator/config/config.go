@@ -6,6 +6,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -356,7 +357,7 @@ func (c *Config) parseMetrics(path string, data []byte, m metricsFile) error {
 		c.SeverityWeights = map[string]float64{}
 		for _, key := range slices.Sorted(maps.Keys(m.SeverityWeights)) {
 			w, sev := m.SeverityWeights[key], strings.ToUpper(strings.TrimSpace(key))
-			line := keyLine(data, key, weights)
+			line := cmp.Or(keyLine(data, key, weights), weights) // a {flow: map} has its keys on its own line
 			if !slices.Contains(c.Severities, sev) {
 				return &Error{path, line, fmt.Sprintf("metrics.severity_weights: %q is not on the severity scale %s", key, strings.Join(c.Severities, ", "))}
 			}
@@ -395,7 +396,7 @@ func (c *Config) parseCustomer(path string, data []byte, f customerFile) error {
 		for _, key := range slices.Sorted(maps.Keys(f.SeverityLabels)) {
 			sev := strings.ToUpper(strings.TrimSpace(key))
 			if !slices.Contains(c.Severities, sev) {
-				return &Error{path, keyLine(data, key, at), fmt.Sprintf("customer.severity_labels: %q is not on the severity scale %s", key, strings.Join(c.Severities, ", "))}
+				return &Error{path, cmp.Or(keyLine(data, key, at), at), fmt.Sprintf("customer.severity_labels: %q is not on the severity scale %s", key, strings.Join(c.Severities, ", "))}
 			}
 			if l := strings.TrimSpace(f.SeverityLabels[key]); l != "" {
 				labels[sev] = l
@@ -433,7 +434,7 @@ func (c *Config) parseCustomer(path string, data []byte, f customerFile) error {
 				continue
 			}
 			if _, err := regexp.Compile(pat); err != nil {
-				return &Error{path, keyLine(data, name, at), fmt.Sprintf("customer.deny_patterns: %q is not a valid regular expression (Go RE2 syntax): %v", name, err)}
+				return &Error{path, cmp.Or(keyLine(data, name, at), at), fmt.Sprintf("customer.deny_patterns: %q is not a valid regular expression (Go RE2 syntax): %v", name, err)}
 			}
 			cu.DenyPatterns[name] = pat
 		}

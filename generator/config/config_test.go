@@ -230,3 +230,62 @@ func TestMetricsSettings(t *testing.T) {
 		t.Errorf("deployments = %q, want it relative to the config's folder", c.DeploymentsPath)
 	}
 }
+
+func TestCustomerSettings(t *testing.T) {
+	c, err := Parse("hindsight.yaml", []byte(`base_url: https://kb.example.com/
+customer:
+  title: Status
+  severity_labels: {sev1: Down}
+  required_severities: [SEV1]
+  internal_domains: [corp.example.com, .lan.]
+  deny_patterns:
+    email: ""
+    codename: '(?i)falcon'
+  allow: [ABC-1]
+services:
+  db:
+    public: false
+  web:
+    title: Web app
+    public_name: Website
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cu := c.Customer
+	if c.CustomerTitle() != "Status" || c.CustomerBaseURL() != "https://kb.example.com/customer/" {
+		t.Errorf("title %q, base %q", c.CustomerTitle(), c.CustomerBaseURL())
+	}
+	if cu.SeverityLabels["SEV1"] != "Down" || cu.SeverityLabels["SEV2"] != "Partial outage" {
+		t.Errorf("labels %v", cu.SeverityLabels)
+	}
+	if !slices.Equal(cu.RequiredSeverities, []string{"SEV1"}) || !slices.Equal(cu.InternalDomains, []string{"corp.example.com", "lan"}) {
+		t.Errorf("required %v, domains %v", cu.RequiredSeverities, cu.InternalDomains)
+	}
+	if _, ok := cu.DenyPatterns["email"]; ok || cu.DenyPatterns["codename"] != "(?i)falcon" || cu.DenyPatterns["ticket"] == "" {
+		t.Errorf("patterns %v", cu.DenyPatterns)
+	}
+	db, _ := c.Service("db")
+	web, _ := c.Service("web")
+	if db.Public || !web.Public || web.CustomerName() != "Website" || db.CustomerName() != "db" {
+		t.Errorf("db %+v, web %+v", db, web)
+	}
+	if d := Default(); !slices.Equal(d.Customer.RequiredSeverities, []string{"SEV1", "SEV2"}) || d.CustomerBaseURL() != "/customer/" {
+		t.Errorf("defaults %+v", d.Customer)
+	}
+
+	for src, want := range map[string]string{
+		"customer:\n  base_url: ftp://x\n":                    "hindsight.yaml:2: customer.base_url",
+		"customer:\n  severity_labels: {SEV9: x}\n":           "hindsight.yaml:2: customer.severity_labels: \"SEV9\"",
+		"customer:\n  required_severities: [P1]\n":            "hindsight.yaml:2: customer.required_severities",
+		"customer:\n  deny_patterns:\n    bad: '(unclosed'\n": "hindsight.yaml:3: customer.deny_patterns: \"bad\" is not a valid regular expression",
+		"customer:\n  internal_domains: ['a b']\n":            "hindsight.yaml:2: customer.internal_domains",
+		"customer:\n  colour: red\n":                          "unknown setting \"colour\"",
+		"services:\n  db:\n    public: maybe\n":               "hindsight.yaml:3:",
+	} {
+		_, err := Parse("hindsight.yaml", []byte(src))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: error %v, want %q", src, err, want)
+		}
+	}
+}
