@@ -43,6 +43,31 @@ type Checker struct {
 type namedPattern struct {
 	name string
 	re   *regexp.Regexp
+	// may, when set, is a cheap test that the text can match at all, so
+	// that most texts skip the regular expression.
+	may func(string) bool
+}
+
+// prefilters are the cheap tests of the default patterns, used when a
+// pattern of that name is the default one.
+var prefilters = map[string]func(string) bool{
+	"email":      func(s string) bool { return strings.IndexByte(s, '@') >= 0 },
+	"ticket":     func(s string) bool { return digitAfter(s, '-') },
+	"private_ip": func(s string) bool { return digitAfter(s, '.') || strings.IndexByte(s, ':') >= 0 },
+}
+
+// digitAfter reports whether sep is followed by a digit somewhere in s.
+func digitAfter(s string, sep byte) bool {
+	for {
+		i := strings.IndexByte(s, sep)
+		if i < 0 || i+1 >= len(s) {
+			return false
+		}
+		if c := s[i+1]; c >= '0' && c <= '9' {
+			return true
+		}
+		s = s[i+1:]
+	}
 }
 
 // NewChecker compiles the config's deny-list; the config has checked the
@@ -54,7 +79,11 @@ func NewChecker(cfg *config.Config) (*Checker, error) {
 		if err != nil {
 			return nil, fmt.Errorf("customer.deny_patterns %q: %w", name, err)
 		}
-		c.patterns = append(c.patterns, namedPattern{name, re})
+		np := namedPattern{name: name, re: re}
+		if cfg.Customer.DenyPatterns[name] == config.DefaultDenyPatterns[name] {
+			np.may = prefilters[name]
+		}
+		c.patterns = append(c.patterns, np)
 	}
 	if len(cfg.Customer.InternalDomains) > 0 {
 		quoted := make([]string, len(cfg.Customer.InternalDomains))
@@ -62,7 +91,16 @@ func NewChecker(cfg *config.Config) (*Checker, error) {
 			quoted[i] = regexp.QuoteMeta(d)
 		}
 		re := regexp.MustCompile(`(?i)\b(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:` + strings.Join(quoted, "|") + `)\b`)
-		c.patterns = append(c.patterns, namedPattern{"internal_host", re})
+		domains := cfg.Customer.InternalDomains
+		c.patterns = append(c.patterns, namedPattern{name: "internal_host", re: re, may: func(s string) bool {
+			s = strings.ToLower(s)
+			for _, d := range domains {
+				if strings.Contains(s, "."+strings.ToLower(d)) {
+					return true
+				}
+			}
+			return false
+		}})
 	}
 	return c, nil
 }
@@ -87,6 +125,9 @@ func (c *Checker) Check(p *postmortem.Postmortem, diags *diag.List) {
 			continue
 		}
 		for _, pat := range c.patterns {
+			if pat.may != nil && !pat.may(f.text) {
+				continue
+			}
 			for _, m := range pat.re.FindAllString(f.text, -1) {
 				if slices.ContainsFunc(c.allow, func(a string) bool { return strings.EqualFold(a, m) }) {
 					continue
