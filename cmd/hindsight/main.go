@@ -6,6 +6,7 @@
 //	hindsight check   [--content DIR] [--config FILE]
 //	hindsight serve   [--content DIR] [--out DIR] [--config FILE] [--addr 127.0.0.1:1313]
 //	hindsight stats   [--content DIR] [--config FILE] [--deployments FILE] [--since DATE] [--until DATE] [--service NAME] [--json]
+//	hindsight search  [--content DIR] [--config FILE] [--json] [--limit N] QUERY
 //	hindsight version
 //
 // Run "hindsight help" or "hindsight COMMAND --help" for details. The exit
@@ -47,6 +48,7 @@ Commands:
   check     check the content and report every problem, writing nothing
   serve     build the site and serve it on http://127.0.0.1:1313
   stats     print incidents, MTTD/MTTM/MTTR, change failure rate and SLOs
+  search    find past incidents: hindsight search "dns timeout"
   version   print the version
 
 Run "hindsight <command> --help" for a command's flags.
@@ -83,6 +85,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runServe(rest, stdout, stderr)
 	case "stats":
 		err = runStats(rest, stdout, stderr)
+	case "search":
+		err = runSearch(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		err = runVersion(rest, stdout)
 	case "help", "-h", "-help", "--help":

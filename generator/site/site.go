@@ -187,6 +187,10 @@ func displayPath(dir, name string) string {
 	return path.Join(dir, name)
 }
 
+// Files lists the postmortem files of a content folder, as Load reads them,
+// and the links that lead outside it.
+func Files(fsys fs.FS) (files, outside []string, err error) { return list(fsys) }
+
 // list finds the postmortem files: every *.md, skipping hidden files and
 // folders and README files. Links to folders are not followed, and links
 // that lead outside the content folder (other than *.md files, which fail

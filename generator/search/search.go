@@ -1,0 +1,152 @@
+// Package search owns full-text search of the knowledge base with bleve: the
+// index mapping (each text field analysed in the postmortem's language,
+// keyword fields for facets, dates), the incremental on-disk index kept in a
+// cache folder beside the content, and queries in bleve's query-string syntax
+// rewritten so that a word is looked for in every text field, in English and
+// French, with the SRE synonyms an engineer types during an incident.
+package search
+
+import (
+	"html"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"github.com/hindsight-sre/hindsight/generator/postmortem"
+)
+
+// TextField is a field of free text, searched by words.
+type TextField struct {
+	Name  string  // as written in queries: root_cause:dns
+	Boost float64 // weight of a match in it
+}
+
+// TextFields are the text fields, most telling first: a match in the title
+// or the root cause ranks above one in the body.
+var TextFields = []TextField{
+	{"title", 4}, {"root_cause", 3}, {"summary", 2}, {"factors", 1.5}, {"whys", 1.5},
+	{"ishikawa", 1.2}, {"trigger_text", 1.2}, {"actions", 1}, {"timeline", 1}, {"body", 0.7},
+}
+
+// KeywordFields are matched exactly, for filters and facets.
+var KeywordFields = []string{"id", "services", "severity", "status", "tags", "action_types", "trigger", "language"}
+
+// Other fields: year (a number) and date (a date).
+const (
+	YearField = "year"
+	DateField = "date"
+)
+
+// frSuffix marks the French twin of a text field: a French postmortem's
+// title is indexed as title_fr with the French analyzer, so that each
+// language gets its own stemming, and queries look in both.
+const frSuffix = "_fr"
+
+// Languages of the analyzers, by postmortem language.
+var analyzers = map[string]string{"en": en.AnalyzerName, "fr": fr.AnalyzerName}
+
+// Mapping is the index mapping: explicit fields only, BM25 scoring.
+func Mapping() mapping.IndexMapping {
+	m := bleve.NewIndexMapping()
+	m.ScoringModel = index.BM25Scoring
+	m.DefaultAnalyzer = en.AnalyzerName
+	doc := bleve.NewDocumentStaticMapping()
+	for _, f := range TextFields {
+		for _, lang := range []string{"en", "fr"} {
+			fm := bleve.NewTextFieldMapping()
+			fm.Analyzer = analyzers[lang]
+			fm.Store = true
+			fm.IncludeTermVectors = true // for highlighting
+			fm.IncludeInAll = false
+			name := f.Name
+			if lang == "fr" {
+				name += frSuffix
+			}
+			doc.AddFieldMappingsAt(name, fm)
+		}
+	}
+	for _, name := range KeywordFields {
+		fm := bleve.NewKeywordFieldMapping()
+		fm.Analyzer = keyword.Name
+		fm.Store = name == "id" || name == "services" || name == "severity" || name == "status"
+		fm.IncludeInAll = false
+		doc.AddFieldMappingsAt(name, fm)
+	}
+	year := bleve.NewNumericFieldMapping()
+	year.IncludeInAll = false
+	doc.AddFieldMappingsAt(YearField, year)
+	date := bleve.NewDateTimeFieldMapping()
+	date.Store = true
+	date.IncludeInAll = false
+	doc.AddFieldMappingsAt(DateField, date)
+	m.DefaultMapping = doc
+	return m
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+// Text is rendered HTML as plain text.
+func Text(h string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(h, " "))), " ")
+}
+
+// Document is what the index holds of a postmortem, keyed by field name.
+func Document(p *postmortem.Postmortem, loc *time.Location) map[string]any {
+	lang := p.Language
+	if lang != "fr" {
+		lang = "en"
+	}
+	d := map[string]any{"id": p.ID, "services": p.Services, "severity": p.Severity, "status": p.Status,
+		"tags": p.Tags, "language": lang}
+	text := func(field, s string) {
+		if s = strings.TrimSpace(s); s == "" {
+			return
+		}
+		if lang == "fr" {
+			field += frSuffix
+		}
+		d[field] = s
+	}
+	text("title", p.Title)
+	text("root_cause", p.RootCause)
+	text("summary", strings.TrimSpace(p.Customer.Title+"\n"+p.Customer.Summary+"\n"+p.Customer.Impact))
+	text("factors", strings.Join(p.ContributingFactors, "\n"))
+	text("whys", strings.Join(p.FiveWhys, "\n"))
+	var causes, actions, events []string
+	var types []string
+	for _, c := range p.Ishikawa {
+		causes = append(causes, c.Causes...)
+	}
+	for _, a := range p.Actions {
+		actions = append(actions, a.Title)
+		if a.Type != "" {
+			types = append(types, a.Type)
+		}
+	}
+	for _, e := range p.Timeline {
+		events = append(events, e.Event)
+	}
+	text("ishikawa", strings.Join(causes, "\n"))
+	text("actions", strings.Join(actions, "\n"))
+	text("timeline", strings.Join(events, "\n"))
+	text("trigger_text", p.Trigger)
+	text("body", Text(string(p.Body)))
+	if len(types) > 0 {
+		d["action_types"] = types
+	}
+	if p.Trigger != "" {
+		d["trigger"] = strings.ToLower(strings.TrimSpace(p.Trigger))
+	}
+	if t := p.Date(); !t.IsZero() {
+		d[DateField] = t
+		d[YearField] = float64(t.In(loc).Year())
+	}
+	return d
+}
