@@ -44,15 +44,16 @@ func main() {
 	runs := flag.Int("runs", 3, "number of timed builds")
 	dir := flag.String("dir", "", "corpus directory, generated if it has no hindsight.yaml (default: <user cache dir>/hindsight-bench/n<N>-v<version>)")
 	bin := flag.String("bin", "", "hindsight binary to time (default: go build ./cmd/hindsight)")
+	searchToo := flag.Bool("search", true, "also time the search index (cold, second search, one edit, query latency)")
 	out := flag.String("out", "", "parent folder of the build output (default: a temporary folder on disk; a tmpfs such as /dev/shm takes the disk's file-creation speed out of the figures)")
 	flag.Parse()
-	if err := run(*n, *runs, *dir, *bin, *out); err != nil {
+	if err := run(*n, *runs, *dir, *bin, *out, *searchToo); err != nil {
 		fmt.Fprintln(os.Stderr, "hindsight-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, runs int, dir, bin, out string) error {
+func run(n, runs int, dir, bin, out string, searchToo bool) error {
 	if n < 1 || runs < 1 {
 		return errors.New("-n and -runs must be positive")
 	}
@@ -92,6 +93,9 @@ func run(n, runs int, dir, bin, out string) error {
 		results[i] = r
 	}
 	report(results)
+	if searchToo {
+		return benchSearch(bin, dir, tmp)
+	}
 	return nil
 }
 

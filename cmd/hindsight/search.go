@@ -69,7 +69,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	if limit < 1 || limit > search.MaxLimit {
 		return usageError{fmt.Sprintf("--limit must be between 1 and %d, got %d", search.MaxLimit, limit)}
 	}
-	if _, err := search.Parse(q, nil); err != nil { // a bad query needs no index
+	if _, err := search.Parse(q, nil, nil); err != nil { // a bad query needs no index
 		return usageError{err.Error()}
 	}
 	explicit := false
@@ -91,7 +91,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "search index: %s indexed, %d removed, %d unchanged (%s)\n",
 			plural(up.Indexed, "postmortem", "postmortems"), up.Removed, up.Unchanged, up.Took.Round(time.Millisecond))
 	}
-	res, err := ix.Search(q, limit)
+	res, err := ix.Search(q, limit, false)
 	if err != nil {
 		var qe *search.QueryError
 		if errors.As(err, &qe) {

@@ -28,7 +28,11 @@ import (
 
 // version changes whenever the mapping or the documents change, so that an
 // index written by another version is rebuilt.
-const version = 1
+const version = 3
+
+// batchSize is how many documents are indexed at a time: larger batches
+// index faster but hold more memory.
+const batchSize = 250
 
 // CacheDir is the default cache folder for a content folder: .hindsight/
 // beside it.
@@ -215,7 +219,7 @@ func Open(cacheDir, contentDir string, cfg *config.Config, syn Synonyms) (*Index
 		j.st.ID = id
 		man.Files[j.name] = j.st
 		up.Indexed++
-		if batch.Size() >= 1000 {
+		if batch.Size() >= batchSize {
 			if err := idx.Batch(batch); err != nil {
 				idx.Close()
 				return nil, up, err
@@ -277,9 +281,10 @@ type Results struct {
 const MaxLimit = 100
 
 // Search runs a query and returns at most limit hits, best first, with a
-// highlighted snippet and counts by service, severity and year.
-func (ix *Index) Search(q string, limit int) (*Results, error) {
-	parsed, err := Parse(q, ix.syn)
+// highlighted snippet; with facets, also counts of all the hits by service,
+// severity and status.
+func (ix *Index) Search(q string, limit int, facets bool) (*Results, error) {
+	parsed, err := Parse(q, ix.syn, ix.known)
 	if err != nil {
 		return nil, err
 	}
@@ -291,8 +296,11 @@ func (ix *Index) Search(q string, limit int) (*Results, error) {
 		req.Highlight.AddField(f.Name)
 		req.Highlight.AddField(f.Name + frSuffix)
 	}
-	req.AddFacet("services", bleve.NewFacetRequest("services", 20))
-	req.AddFacet("severity", bleve.NewFacetRequest("severity", 10))
+	if facets {
+		req.AddFacet("services", bleve.NewFacetRequest("services", 20))
+		req.AddFacet("severity", bleve.NewFacetRequest("severity", 10))
+		req.AddFacet("status", bleve.NewFacetRequest("status", 5))
+	}
 	res, err := ix.idx.Search(req)
 	if err != nil {
 		return nil, fmt.Errorf("search failed: %w", err)
@@ -339,4 +347,28 @@ func (ix *Index) Search(q string, limit int) (*Results, error) {
 		}
 	}
 	return out, nil
+}
+
+// known reports whether any form of a word is in the index, in either
+// language.
+func (ix *Index) known(word string) bool {
+	m := ix.idx.Mapping()
+	for lang, field := range map[string]string{"en": AllField, "fr": AllField + frSuffix} {
+		a := m.AnalyzerNamed(analyzers[lang])
+		if a == nil {
+			continue
+		}
+		for _, tok := range a.Analyze([]byte(word)) {
+			d, err := ix.idx.FieldDictRange(field, tok.Term, tok.Term)
+			if err != nil {
+				continue
+			}
+			e, err := d.Next()
+			d.Close()
+			if err == nil && e != nil {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -88,7 +88,7 @@ func TestQuality(t *testing.T) {
 			t.Errorf("%q: no postmortem file %q", q.query, q.want)
 			continue
 		}
-		res, err := ix.Search(q.query, 3)
+		res, err := ix.Search(q.query, 3, false)
 		if err != nil {
 			t.Errorf("%q: %v", q.query, err)
 			continue

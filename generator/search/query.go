@@ -42,7 +42,10 @@ func textField(name string) (TextField, bool) {
 // with one typo allowed in words of five letters or more; a text field
 // named in the query is looked for in both languages; keyword values are
 // normalised as they are indexed.
-func Parse(q string, syn Synonyms) (query.Query, error) {
+//
+// known reports whether a word is in the index; words that are not get
+// the typo tolerance. It may be nil (no typo tolerance).
+func Parse(q string, syn Synonyms, known func(word string) bool) (query.Query, error) {
 	q = strings.TrimSpace(q)
 	if q == "" {
 		return nil, &QueryError{"the query is empty; type words to look for, like: dns timeout"}
@@ -57,17 +60,22 @@ func Parse(q string, syn Synonyms) (query.Query, error) {
 	if err != nil {
 		return nil, &QueryError{fmt.Sprintf("cannot understand the query %q: %v; see `hindsight search --help` for the syntax", q, err)}
 	}
-	return rewrite(parsed, syn)
+	return (&rewriter{syn, known}).rewrite(parsed)
 }
 
-func rewrite(q query.Query, syn Synonyms) (query.Query, error) {
+type rewriter struct {
+	syn   Synonyms
+	known func(string) bool
+}
+
+func (rw *rewriter) rewrite(q query.Query) (query.Query, error) {
 	switch q := q.(type) {
 	case *query.BooleanQuery:
 		for _, part := range []*query.Query{&q.Must, &q.Should, &q.MustNot, &q.Filter} {
 			if *part == nil {
 				continue
 			}
-			r, err := rewrite(*part, syn)
+			r, err := rw.rewrite(*part)
 			if err != nil {
 				return nil, err
 			}
@@ -76,7 +84,7 @@ func rewrite(q query.Query, syn Synonyms) (query.Query, error) {
 		return q, nil
 	case *query.ConjunctionQuery:
 		for i, c := range q.Conjuncts {
-			r, err := rewrite(c, syn)
+			r, err := rw.rewrite(c)
 			if err != nil {
 				return nil, err
 			}
@@ -85,7 +93,7 @@ func rewrite(q query.Query, syn Synonyms) (query.Query, error) {
 		return q, nil
 	case *query.DisjunctionQuery:
 		for i, c := range q.Disjuncts {
-			r, err := rewrite(c, syn)
+			r, err := rw.rewrite(c)
 			if err != nil {
 				return nil, err
 			}
@@ -93,9 +101,9 @@ func rewrite(q query.Query, syn Synonyms) (query.Query, error) {
 		}
 		return q, nil
 	case *query.MatchQuery:
-		return leaf(q.FieldVal, q.Match, false, syn)
+		return rw.leaf(q.FieldVal, q.Match, false)
 	case *query.MatchPhraseQuery:
-		return leaf(q.FieldVal, q.MatchPhrase, true, syn)
+		return rw.leaf(q.FieldVal, q.MatchPhrase, true)
 	case *query.WildcardQuery:
 		return pattern(q.FieldVal, strings.ToLower(q.Wildcard), func(f string, w string) query.Query {
 			n := query.NewWildcardQuery(w)
@@ -131,18 +139,24 @@ func fieldError(f, why string) error {
 
 // leaf rewrites a word (or a phrase) searched in field ("" for every text
 // field).
-func leaf(field, text string, phrase bool, syn Synonyms) (query.Query, error) {
+func (rw *rewriter) leaf(field, text string, phrase bool) (query.Query, error) {
 	switch {
 	case field == "":
 		var parts []query.Query
-		variants := append([]string{text}, syn.Of(text)...)
+		variants := append([]string{text}, rw.syn.Of(text)...)
+		fuzzy := !phrase && rw.known != nil && utf8.RuneCountInString(text) >= 5 && !rw.known(text)
 		for k, v := range variants {
-			for _, f := range TextFields {
+			isPhrase := phrase || strings.Contains(v, " ")
+			fields := wordFields
+			if k > 0 { // synonyms are looked for in the whole text only: fewer lookups
+				fields = wordFields[:1]
+			}
+			for _, f := range fields {
 				boost := f.Boost
 				if k > 0 {
 					boost *= 0.8 // a synonym counts a little less than the word typed
 				}
-				parts = append(parts, textQueries(f.Name, v, phrase || strings.Contains(v, " "), boost, k == 0 && !phrase)...)
+				parts = append(parts, textQueries(f.Name, v, isPhrase, boost, fuzzy && k == 0 && f.Name == AllField)...)
 			}
 		}
 		return query.NewDisjunctionQuery(parts), nil
@@ -195,7 +209,7 @@ func textQueries(field, text string, phrase bool, boost float64, fuzzy bool) []q
 		m.Analyzer = analyzers[lang]
 		m.SetBoost(boost)
 		out = append(out, m)
-		if fuzzy && utf8.RuneCountInString(text) >= 5 {
+		if fuzzy {
 			f := query.NewMatchQuery(text)
 			f.SetField(name)
 			f.Analyzer = analyzers[lang]
@@ -214,9 +228,7 @@ func pattern(field, p string, make func(field, p string) query.Query) (query.Que
 	var fields []string
 	switch {
 	case field == "":
-		for _, f := range TextFields {
-			fields = append(fields, f.Name)
-		}
+		fields = []string{AllField}
 	case slices.Contains(KeywordFields, field):
 		return make(field, p), nil
 	default:

@@ -35,6 +35,15 @@ var TextFields = []TextField{
 	{"ishikawa", 1.2}, {"trigger_text", 1.2}, {"actions", 1}, {"timeline", 1}, {"body", 0.7},
 }
 
+// AllField holds all the text of a postmortem (in its language): a word
+// typed without a field is looked for there, and in the title and root
+// cause again to rank those matches higher, which takes far fewer lookups
+// than one per field.
+const AllField = "all"
+
+// wordFields are where a word without a field is looked for, with boosts.
+var wordFields = []TextField{{AllField, 1}, {"title", 3}, {"root_cause", 2}}
+
 // KeywordFields are matched exactly, for filters and facets.
 var KeywordFields = []string{"id", "services", "severity", "status", "tags", "action_types", "trigger", "language"}
 
@@ -72,6 +81,17 @@ func Mapping() mapping.IndexMapping {
 			doc.AddFieldMappingsAt(name, fm)
 		}
 	}
+	for _, lang := range []string{"en", "fr"} {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = analyzers[lang]
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = true // term positions, for phrases
+		name := AllField
+		if lang == "fr" {
+			name += frSuffix
+		}
+		doc.AddFieldMappingsAt(name, fm)
+	}
 	for _, name := range KeywordFields {
 		fm := bleve.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name
@@ -105,10 +125,12 @@ func Document(p *postmortem.Postmortem, loc *time.Location) map[string]any {
 	}
 	d := map[string]any{"id": p.ID, "services": p.Services, "severity": p.Severity, "status": p.Status,
 		"tags": p.Tags, "language": lang}
+	var all []string
 	text := func(field, s string) {
 		if s = strings.TrimSpace(s); s == "" {
 			return
 		}
+		all = append(all, s)
 		if lang == "fr" {
 			field += frSuffix
 		}
@@ -138,6 +160,11 @@ func Document(p *postmortem.Postmortem, loc *time.Location) map[string]any {
 	text("timeline", strings.Join(events, "\n"))
 	text("trigger_text", p.Trigger)
 	text("body", Text(string(p.Body)))
+	if lang == "fr" {
+		d[AllField+frSuffix] = strings.Join(all, "\n")
+	} else {
+		d[AllField] = strings.Join(all, "\n")
+	}
 	if len(types) > 0 {
 		d["action_types"] = types
 	}

@@ -24,7 +24,7 @@ func TestQueryErrors(t *testing.T) {
 		`+`:                        "cannot understand the query",
 		`services:/[/`:             "", // a bad regular expression is bleve's to report at search time
 	} {
-		_, err := Parse(q, nil)
+		_, err := Parse(q, nil, nil)
 		if want == "" {
 			continue
 		}
@@ -35,7 +35,7 @@ func TestQueryErrors(t *testing.T) {
 	}
 	for _, q := range []string{"dns", `"connection pool"`, "cert*", "root_cause:dns", "services:payments", "severity:sev1",
 		"-status:draft", "year:2025", "year:>=2024", `date:>"2025-06-01"`, "+dns +timeout", "tags:dns", `/dn.*/`, "body:cert*"} {
-		if _, err := Parse(q, nil); err != nil {
+		if _, err := Parse(q, nil, nil); err != nil {
 			t.Errorf("Parse(%q): %v", q, err)
 		}
 	}
@@ -71,7 +71,7 @@ func write(t *testing.T, dir, name, src string) {
 
 func ids(t *testing.T, ix *Index, q string) string {
 	t.Helper()
-	res, err := ix.Search(q, 10)
+	res, err := ix.Search(q, 10, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestResultFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	res, err := ix.Search("renewed", 5)
+	res, err := ix.Search("renewed", 5, true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,5 +184,18 @@ func TestResultFields(t *testing.T) {
 	}
 	if f := res.Facets["severity"]; len(f) != 1 || f[0] != (Facet{"SEV1", 1}) {
 		t.Errorf("facets %+v", res.Facets)
+	}
+}
+
+func TestSynonyms(t *testing.T) {
+	s := NewSynonyms([][]string{{"quota", "Limit", "rate limit", "throttling"}, {"oom", "out of memory"}})
+	if got := strings.Join(s.Of("LIMIT"), ","); got != "quota,throttling" {
+		t.Errorf("limit: %q (rate limit is found by limit already)", got)
+	}
+	if got := strings.Join(s.Of("oom"), ","); got != "out of memory" {
+		t.Errorf("oom: %q", got)
+	}
+	if got := strings.Join(s.Of("out of memory"), ","); got != "oom" {
+		t.Errorf("out of memory: %q", got)
 	}
 }

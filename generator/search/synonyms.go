@@ -7,14 +7,29 @@ import "strings"
 type Synonyms map[string][]string
 
 // NewSynonyms builds the map from groups of equivalent words or phrases.
+// A phrase that holds a word of its own group ("rate limit" beside
+// "limit") is not added as a synonym of the others: the word finds it
+// already, and phrase lookups of common words are slow.
 func NewSynonyms(groups [][]string) Synonyms {
 	s := Synonyms{}
 	for _, g := range groups {
+		words := map[string]bool{}
+		for _, w := range g {
+			words[strings.ToLower(strings.TrimSpace(w))] = true
+		}
+		redundant := func(phrase string) bool {
+			for _, part := range strings.Fields(phrase) {
+				if part != phrase && words[part] {
+					return true
+				}
+			}
+			return false
+		}
 		for _, w := range g {
 			w = strings.ToLower(strings.TrimSpace(w))
 			for _, o := range g {
 				o = strings.ToLower(strings.TrimSpace(o))
-				if o != w && o != "" {
+				if o != w && o != "" && !redundant(o) {
 					s[w] = append(s[w], o)
 				}
 			}
