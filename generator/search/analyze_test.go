@@ -81,23 +81,36 @@ func snippetAround(text, term string) string {
 	return text[max(0, i-30):min(len(text), i+30)]
 }
 
-// TestAnalyzerMatchesBleve: on the example knowledge base, in English and
-// French, the fast analyzer gives bleve's terms.
-func TestAnalyzerMatchesBleve(t *testing.T) {
-	root := filepath.Join("..", "..")
-	cfg, err := config.Load(filepath.Join(root, "hindsight.yaml"), true)
+// loadSite loads the knowledge base of a folder holding hindsight.yaml and
+// content/.
+func loadSite(t *testing.T, dir string) *site.Site {
+	t.Helper()
+	cfg, err := config.Load(filepath.Join(dir, "hindsight.yaml"), true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, diags := site.Load(os.DirFS(filepath.Join(root, "content")), cfg, site.Options{Drafts: true, Now: time.Now()})
+	s, diags := site.Load(os.DirFS(filepath.Join(dir, "content")), cfg, site.Options{Drafts: true, Now: time.Now()})
 	if s == nil {
 		t.Fatal(diags)
 	}
+	return s
+}
+
+// documents loads a knowledge base and returns what the index holds of it.
+func documents(t *testing.T, dir string) []map[string]any {
+	t.Helper()
+	s := loadSite(t, dir)
 	var docs []map[string]any
 	for _, p := range s.Incidents {
-		docs = append(docs, Document(p, cfg.Location))
+		docs = append(docs, Document(p, s.Config.Location))
 	}
-	compareAnalyzers(t, docs)
+	return docs
+}
+
+// TestAnalyzerMatchesBleve: on the example knowledge base, in English and
+// French, the fast analyzer gives bleve's terms.
+func TestAnalyzerMatchesBleve(t *testing.T) {
+	compareAnalyzers(t, documents(t, filepath.Join("..", "..")))
 }
 
 // TestAnalyzerMatchesBleveSynthetic does the same on a sample of the
@@ -107,19 +120,7 @@ func TestAnalyzerMatchesBleveSynthetic(t *testing.T) {
 	if err := synth.Generate(dir, synth.Options{Postmortems: 200}); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load(filepath.Join(dir, "hindsight.yaml"), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, diags := site.Load(os.DirFS(filepath.Join(dir, "content")), cfg, site.Options{Drafts: true, Now: time.Now()})
-	if s == nil {
-		t.Fatal(diags)
-	}
-	var docs []map[string]any
-	for _, p := range s.Incidents {
-		docs = append(docs, Document(p, cfg.Location))
-	}
-	compareAnalyzers(t, docs)
+	compareAnalyzers(t, documents(t, dir))
 }
 
 func TestWords(t *testing.T) {

@@ -1,14 +1,11 @@
 package search
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/config"
-	"github.com/hindsight-sre/hindsight/generator/site"
 )
 
 // exampleIndex indexes the example knowledge base into a temporary cache.
@@ -28,12 +25,8 @@ func exampleIndex(t *testing.T) (*Index, map[string]string) {
 		t.Fatalf("indexed %d, problems %v", up.Indexed, up.Problems)
 	}
 	// File name (without .md) → id, since some postmortems set their own id.
-	s, diags := site.Load(os.DirFS(filepath.Join(root, "content")), cfg, site.Options{Drafts: true, Now: time.Now()})
-	if s == nil {
-		t.Fatal(diags)
-	}
 	ids := map[string]string{}
-	for _, p := range s.Incidents {
+	for _, p := range loadSite(t, root).Incidents {
 		ids[strings.TrimSuffix(filepath.Base(p.Path), ".md")] = p.ID
 	}
 	return ix, ids
