@@ -22,7 +22,7 @@ highlighted snippet. Words are looked for in every text field (title, root
 cause, customer summary, contributing factors, whys, Ishikawa causes,
 actions, timeline, trigger, body) with stemming in the postmortem's language
 (English or French), common SRE synonyms (db/database, cert/tls, oom/out of
-memory…) and one typo allowed in words of five letters or more. A match in
+memory…, plus search.synonyms in the config) and one typo allowed in words of five letters or more. A match in
 the title or root cause ranks above one in the body.
 
 The index lives in .hindsight/ beside the content folder (add it to
@@ -81,7 +81,7 @@ func runSearch(args []string, stdout, stderr io.Writer) error {
 	if cache == "" {
 		cache = search.CacheDir(content)
 	}
-	ix, up, err := search.Open(cache, content, cfg, search.NewSynonyms(search.DefaultSynonyms))
+	ix, up, err := search.Open(cache, content, cfg, search.ForConfig(cfg.Synonyms))
 	if err != nil {
 		return err
 	}

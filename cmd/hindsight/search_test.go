@@ -67,3 +67,15 @@ func TestSearchCommand(t *testing.T) {
 
 // splitArgs splits on spaces, keeping a leading quote in its word.
 func splitArgs(s string) []string { return strings.Fields(s) }
+
+// TestSearchConfigSynonyms: the config's synonym groups are used.
+func TestSearchConfigSynonyms(t *testing.T) {
+	dir := site(t, map[string]string{"dns.md": dnsPostmortem})
+	if err := os.WriteFile(filepath.Join(dir, "hindsight.yaml"), []byte("search:\n  synonyms: [[nameserver, resolver]]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := hindsight(t, "search", "nameserver")
+	if code != exitOK || !strings.Contains(out, "id dns-1") {
+		t.Errorf("exit %d\n%s\n%s", code, out, errOut)
+	}
+}

@@ -42,6 +42,10 @@ type Config struct {
 	DeploymentsPath string             // the deployments CSV file; "" when none. Load resolves it against Dir
 
 	Customer Customer // the customer site (see docs/configuration.md)
+
+	// Synonyms are groups of words (or phrases) search treats as one, added
+	// to the built-in groups (see docs/search.md).
+	Synonyms [][]string
 }
 
 // Customer holds the settings of the customer-facing site.
@@ -197,6 +201,11 @@ type file struct {
 	Services   map[string]serviceFile `yaml:"services"`
 	Metrics    metricsFile            `yaml:"metrics"`
 	Customer   customerFile           `yaml:"customer"`
+	Search     searchFile             `yaml:"search"`
+}
+
+type searchFile struct {
+	Synonyms [][]string `yaml:"synonyms"`
 }
 
 type customerFile struct {
@@ -338,6 +347,18 @@ func Parse(path string, data []byte) (*Config, error) {
 	}
 	if err := c.parseCustomer(path, data, f.Customer); err != nil {
 		return nil, err
+	}
+	for _, g := range f.Search.Synonyms {
+		n := 0
+		for _, w := range g {
+			if strings.TrimSpace(w) != "" {
+				n++
+			}
+		}
+		if n < 2 {
+			return nil, &Error{path, keyLine(data, "synonyms", keyLine(data, "search", 0)), fmt.Sprintf("search.synonyms: each group needs two words or more, like [db, database]; got %q", g)}
+		}
+		c.Synonyms = append(c.Synonyms, g)
 	}
 	return c, nil
 }

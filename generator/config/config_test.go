@@ -289,3 +289,14 @@ services:
 		}
 	}
 }
+
+func TestSearchSynonyms(t *testing.T) {
+	c, err := Parse("hindsight.yaml", []byte("search:\n  synonyms:\n    - [pg, postgres, postgresql]\n"))
+	if err != nil || len(c.Synonyms) != 1 || c.Synonyms[0][1] != "postgres" {
+		t.Fatalf("%+v, %v", c.Synonyms, err)
+	}
+	_, err = Parse("hindsight.yaml", []byte("search:\n  synonyms:\n    - [alone]\n"))
+	if err == nil || !strings.Contains(err.Error(), "hindsight.yaml:2: search.synonyms: each group needs two words") {
+		t.Errorf("err = %v", err)
+	}
+}

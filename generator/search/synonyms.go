@@ -1,6 +1,9 @@
 package search
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Synonyms maps a word (lower case) to the words and phrases that mean the
 // same to an engineer searching past incidents.
@@ -69,4 +72,9 @@ var DefaultSynonyms = [][]string{
 	{"clock", "time", "ntp", "skew", "horloge"},
 	{"duplicate", "duplicated", "twice", "doublon"},
 	{"crash", "restart", "crashloop", "oomkilled"},
+}
+
+// ForConfig returns the built-in synonyms with the config's groups added.
+func ForConfig(groups [][]string) Synonyms {
+	return NewSynonyms(append(slices.Clone(DefaultSynonyms), groups...))
 }
