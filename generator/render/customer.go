@@ -32,6 +32,22 @@ type CustomerPage struct {
 	Incident  *customer.Incident
 	Service   *customer.Service
 	Incidents []*customer.Incident
+
+	items map[*customer.Incident]string // "incident-item" of each incident, rendered once
+}
+
+// Items returns the "incident-item" of each of the page's incidents, with
+// links made relative to this page. Each item is rendered once per build,
+// with links relative to the customer site's root.
+func (p *CustomerPage) Items() template.HTML {
+	var b strings.Builder
+	for _, i := range p.Incidents {
+		b.WriteString(p.items[i])
+	}
+	if p.Root == "" {
+		return template.HTML(b.String())
+	}
+	return template.HTML(strings.ReplaceAll(b.String(), `href="`, `href="`+p.Root))
 }
 
 // URL returns the relative link from this page to a path of the customer
@@ -108,8 +124,13 @@ func customerFuncs(all template.FuncMap) template.FuncMap {
 
 // customerJobs lists every file of the customer site as a job.
 func (r *renderer) customerJobs(cs *customer.Site, theme fs.FS, tmpl map[string]*template.Template, t func(string) string) ([]func() error, error) {
+	items, err := r.customerItems(cs, tmpl["incidents.html"])
+	if err != nil {
+		return nil, err
+	}
 	var jobs []func() error
 	add := func(layout string, p *CustomerPage) {
+		p.items = items
 		jobs = append(jobs, func() error { return r.customerPage(tmpl, layout, p) })
 	}
 	add("home.html", &CustomerPage{Kind: "home", Title: cs.Title, Path: "index.html", Incidents: cs.Incidents})
@@ -144,6 +165,31 @@ func (r *renderer) customerJobs(cs *customer.Site, theme fs.FS, tmpl map[string]
 		})
 	}
 	return jobs, nil
+}
+
+// customerItems renders the "incident-item" of every customer incident
+// once, on every core.
+func (r *renderer) customerItems(cs *customer.Site, t *template.Template) (map[*customer.Incident]string, error) {
+	html := make([]string, len(cs.Incidents))
+	jobs := make([]func() error, len(cs.Incidents))
+	for k, i := range cs.Incidents {
+		jobs[k] = func() error {
+			var b strings.Builder
+			if err := t.ExecuteTemplate(&b, "incident-item", &CustomerPage{Site: cs, Incident: i}); err != nil {
+				return fmt.Errorf("rendering \"incident-item\" for %s: %w", i.ID, err)
+			}
+			html[k] = b.String()
+			return nil
+		}
+	}
+	if err := run(jobs, nil); err != nil {
+		return nil, err
+	}
+	m := make(map[*customer.Incident]string, len(html))
+	for k, i := range cs.Incidents {
+		m[i] = html[k]
+	}
+	return m, nil
 }
 
 func (r *renderer) customerPage(tmpl map[string]*template.Template, layout string, p *CustomerPage) error {
