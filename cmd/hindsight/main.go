@@ -7,6 +7,7 @@
 //	hindsight serve   [--content DIR] [--out DIR] [--config FILE] [--addr 127.0.0.1:1313]
 //	hindsight stats   [--content DIR] [--config FILE] [--deployments FILE] [--since DATE] [--until DATE] [--service NAME] [--json]
 //	hindsight search  [--content DIR] [--config FILE] [--json] [--limit N] QUERY
+//	hindsight new     [--service S]... [--severity SEV2] [--lang fr] [--at TIME] "Title"
 //	hindsight version
 //
 // Run "hindsight help" or "hindsight COMMAND --help" for details. The exit
@@ -49,6 +50,7 @@ Commands:
   serve     build the site and serve it on http://127.0.0.1:1313
   stats     print incidents, MTTD/MTTM/MTTR, change failure rate and SLOs
   search    find past incidents: hindsight search "dns timeout"
+  new       start a postmortem: hindsight new --service api "Title"
   version   print the version
 
 Run "hindsight <command> --help" for a command's flags.
@@ -87,6 +89,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		err = runStats(rest, stdout, stderr)
 	case "search":
 		err = runSearch(rest, stdout, stderr)
+	case "new":
+		err = runNew(rest, stdout, stderr)
 	case "version", "--version", "-version":
 		err = runVersion(rest, stdout)
 	case "help", "-h", "-help", "--help":
