@@ -35,6 +35,8 @@ var goldenFiles = []string{
 	"sitemap.xml",
 	"404.html",
 	"communications/index.html",
+	"actions/index.html",
+	"retrospectives/index.html",
 	"customer/index.html",
 	"customer/incidents/2025-07-14-search-index-lag/index.html", // no title: named from severity and service; Markdown made safe
 	"customer/incidents/inc-2026-007/index.html",
@@ -126,6 +128,7 @@ func TestFiles(t *testing.T) {
 	mem, stats := renderTestSite(t, true)
 	want := []string{
 		"404.html",
+		"actions/index.html",
 		"communications/index.html",
 		"css/hindsight.css",
 		"customer/404.html",
@@ -172,6 +175,7 @@ func TestFiles(t *testing.T) {
 		"metrics/index.html",
 		"metrics/metrics.csv",
 		"metrics/metrics.json",
+		"retrospectives/index.html",
 		"services/checkout/index.html",
 		"services/index.html",
 		"services/mail/index.html",

@@ -151,6 +151,7 @@ type ActionList struct {
 	Page    *Page
 	Actions []site.OpenAction // at most the limit asked for
 	Total   int               // how many open actions there are
+	Empty   string            // the UI string shown when there are none; "no_open_actions" when ""
 }
 
 // ActionsOf lists the open actions of incidents, overdue first, at most limit

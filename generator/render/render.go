@@ -237,6 +237,8 @@ func (r *renderer) jobs(tr map[string]string) []func() error {
 		add("service.html", &Page{Kind: "service", Title: sv.DisplayName(), Path: "services/" + sv.Slug + "/index.html", Service: sv, Incidents: sv.Incidents})
 	}
 	add("communications.html", &Page{Kind: "communications", Title: t("communications"), Path: "communications/index.html"})
+	add("actions.html", &Page{Kind: "actions", Title: t("actions"), Path: "actions/index.html"})
+	add("retrospectives.html", &Page{Kind: "retrospectives", Title: t("retrospectives"), Path: "retrospectives/index.html"})
 	add("tags.html", &Page{Kind: "tags", Title: t("tags"), Path: "tags/index.html"})
 	for _, g := range s.Tags {
 		add("tag.html", &Page{Kind: "tag", Title: "#" + g.Name, Path: "tags/" + g.Slug + "/index.html", Tag: g, Incidents: g.Incidents})

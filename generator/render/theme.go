@@ -76,7 +76,7 @@ func files(fsys fs.FS, dir string) ([]string, error) {
 // pageLayouts are the page templates a theme provides; each defines "main"
 // (and may define "title") inside layouts/base.html.
 var pageLayouts = []string{"home.html", "incidents.html", "incident.html", "services.html", "service.html",
-	"tags.html", "tag.html", "metrics.html", "communications.html", "404.html"}
+	"tags.html", "tag.html", "metrics.html", "communications.html", "actions.html", "retrospectives.html", "404.html"}
 
 // templates parses every page layout (names, under dir) with dir's
 // base.html and partials/.

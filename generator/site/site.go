@@ -375,10 +375,16 @@ type OpenAction struct {
 // OpenActions lists the open actions of the given incidents, overdue first,
 // then by due date.
 func (s *Site) OpenActions(incidents []*postmortem.Postmortem) []OpenAction {
+	return s.Actions(incidents, "open")
+}
+
+// Actions lists the actions of the given incidents that have the status,
+// overdue first, then by due date (undated last).
+func (s *Site) Actions(incidents []*postmortem.Postmortem, status string) []OpenAction {
 	var out []OpenAction
 	for _, p := range incidents {
 		for _, a := range p.Actions {
-			if a.Status == "open" {
+			if a.Status == status {
 				out = append(out, OpenAction{Action: a, Incident: p})
 			}
 		}
