@@ -12,7 +12,9 @@ const checkUsage = `Usage: hindsight check [--content DIR] [--config FILE] [--de
 Reads every postmortem and the theme and reports every problem as
 path:line: message, without writing anything — including customer text that
 looks internal (private IP addresses, internal host names, ticket keys, e-mail
-addresses, the config's customer.deny_patterns). Exits 1 when there are errors,
+addresses, the config's customer.deny_patterns) and blame language in the
+analysis ("human error", "should have", "faute de"…, a participant's name in
+the root cause), since postmortems are blameless. Exits 1 when there are errors,
 0 when there are only warnings or none.
 `
 

@@ -102,7 +102,7 @@ func Check(opts Options) (Result, error) {
 		return res, errors.Join(err, diags.Err())
 	}
 	res.Postmortems = len(s.Incidents)
-	cdiags, err := checkCustomer(s)
+	cdiags, err := checkContent(s)
 	if err != nil {
 		return res, err
 	}
@@ -130,7 +130,7 @@ func Build(opts Options) (Result, error) {
 		return res, errors.Join(err, diags.Err())
 	}
 	res.Postmortems = len(s.Incidents)
-	cdiags, err := checkCustomer(s)
+	cdiags, err := checkContent(s)
 	if err != nil {
 		return res, err
 	}

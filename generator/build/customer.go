@@ -4,6 +4,7 @@ import (
 	"runtime"
 	"sync"
 
+	"github.com/hindsight-sre/hindsight/generator/blameless"
 	"github.com/hindsight-sre/hindsight/generator/customer"
 	"github.com/hindsight-sre/hindsight/generator/diag"
 	"github.com/hindsight-sre/hindsight/generator/metrics"
@@ -21,13 +22,15 @@ func Customer(s *site.Site) *customer.Site {
 	return customer.New(s, w)
 }
 
-// checkCustomer warns about customer text that looks internal and about
-// approved communications without a summary.
-func checkCustomer(s *site.Site) (diag.List, error) {
+// checkContent runs the checks that need the config beside each file:
+// customer text that looks internal, approved communications without a
+// summary, and blame language in the analysis.
+func checkContent(s *site.Site) (diag.List, error) {
 	c, err := customer.NewChecker(s.Config)
 	if err != nil {
 		return nil, err
 	}
+	blame := blameless.New(s.Config.BlamePhrases)
 	// One share of the postmortems per core: regular expressions over
 	// every customer text of a large knowledge base take a while.
 	n := runtime.GOMAXPROCS(0)
@@ -37,6 +40,7 @@ func checkCustomer(s *site.Site) (diag.List, error) {
 		wg.Go(func() {
 			for i := k; i < len(s.Incidents); i += n {
 				c.Check(s.Incidents[i], &parts[k])
+				blame.Check(s.Incidents[i], &parts[k])
 			}
 		})
 	}

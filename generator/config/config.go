@@ -46,6 +46,10 @@ type Config struct {
 	// Synonyms are groups of words (or phrases) search treats as one, added
 	// to the built-in groups (see docs/search.md).
 	Synonyms [][]string
+
+	// BlamePhrases are blame phrases check warns about in the analysis, by
+	// language ("en", "fr"), added to the built-in ones.
+	BlamePhrases map[string][]string
 }
 
 // Customer holds the settings of the customer-facing site.
@@ -202,6 +206,11 @@ type file struct {
 	Metrics    metricsFile            `yaml:"metrics"`
 	Customer   customerFile           `yaml:"customer"`
 	Search     searchFile             `yaml:"search"`
+	Blameless  blamelessFile          `yaml:"blameless"`
+}
+
+type blamelessFile struct {
+	Phrases map[string][]string `yaml:"phrases"`
 }
 
 type searchFile struct {
@@ -359,6 +368,15 @@ func Parse(path string, data []byte) (*Config, error) {
 			return nil, &Error{path, keyLine(data, "synonyms", keyLine(data, "search", 0)), fmt.Sprintf("search.synonyms: each group needs two words or more, like [db, database]; got %q", g)}
 		}
 		c.Synonyms = append(c.Synonyms, g)
+	}
+	for lang, list := range f.Blameless.Phrases {
+		if lang != "en" && lang != "fr" {
+			return nil, &Error{path, keyLine(data, lang, keyLine(data, "blameless", 0)), fmt.Sprintf("blameless.phrases: %q is not a language; use en or fr", lang)}
+		}
+		if c.BlamePhrases == nil {
+			c.BlamePhrases = map[string][]string{}
+		}
+		c.BlamePhrases[lang] = list
 	}
 	return c, nil
 }

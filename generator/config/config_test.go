@@ -300,3 +300,13 @@ func TestSearchSynonyms(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestBlamelessPhrases(t *testing.T) {
+	c, err := Parse("hindsight.yaml", []byte("blameless:\n  phrases:\n    en: [dropped the ball]\n"))
+	if err != nil || len(c.BlamePhrases["en"]) != 1 {
+		t.Fatalf("%v, %v", c.BlamePhrases, err)
+	}
+	if _, err := Parse("hindsight.yaml", []byte("blameless:\n  phrases:\n    de: [schuld]\n")); err == nil || !strings.Contains(err.Error(), "hindsight.yaml:3: blameless.phrases: \"de\" is not a language") {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -1,0 +1,83 @@
+package blameless
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/hindsight-sre/hindsight/generator/config"
+	"github.com/hindsight-sre/hindsight/generator/diag"
+	"github.com/hindsight-sre/hindsight/generator/site"
+)
+
+func check(t *testing.T, src string, extra map[string][]string) string {
+	t.Helper()
+	s, diags := site.Load(fstest.MapFS{"x.md": {Data: []byte(src)}}, config.Default(), site.Options{Drafts: true, Now: time.Now()})
+	if s == nil {
+		t.Fatal(diags)
+	}
+	var got diag.List
+	New(extra).Check(s.ByID["x"], &got)
+	var b strings.Builder
+	for _, d := range got {
+		b.WriteString(d.String() + "\n")
+	}
+	return b.String()
+}
+
+func TestBlameLanguage(t *testing.T) {
+	got := check(t, `---
+title: X
+severity: SEV2
+root_cause: Human error — Bob Martin should have checked the config.
+contributing_factors:
+  - The operator was careless.
+  - The runbook was outdated.
+five_whys:
+  - Why? Because nobody reviewed the change.
+ishikawa:
+  people: [A sloppy handover]
+  process: [No review]
+retrospective:
+  facilitator: Alice Durand
+  participants: [Bob Martin, Chen Li]
+---
+`, nil)
+	for _, want := range []string{
+		`x.md:4: warning: root_cause says "Human error": blame language ("human error")`,
+		`x.md:4: warning: root_cause says "should have"`,
+		`x.md:4: warning: root_cause names "Bob Martin", who took part in the retrospective`,
+		`x.md:6: warning: contributing_factors says "careless"`,
+		`x.md:11: warning: ishikawa says "sloppy"`,
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "five_whys") || strings.Contains(got, "Chen") || strings.Count(got, "\n") != 5 {
+		t.Errorf("unexpected warnings:\n%s", got)
+	}
+}
+
+func TestBlameFrenchAndExtra(t *testing.T) {
+	got := check(t, `---
+title: X
+severity: SEV2
+language: fr
+root_cause: "C'est la faute de l’équipe : elle aurait dû voir l'alerte. Martin était d'astreinte."
+five_whys: ["Pourquoi ? Par manque de rigueur."]
+retrospective:
+  participants: [Paul Martin]
+---
+`, map[string][]string{"fr": {"manque de rigueur"}})
+	for _, want := range []string{`says "faute de"`, `says "aurait dû"`, `names "Martin"`, `five_whys says "manque de rigueur"`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("missing %q in:\n%s", want, got)
+		}
+	}
+	// Words that merely contain a phrase, or a name in lower case, are fine.
+	if got := check(t, "---\ntitle: X\nseverity: SEV2\nroot_cause: The carelessly named martin-proxy had a fault of its own.\nretrospective: {participants: [Ann Martin]}\n---\n", nil); got != "x.md:4: warning: root_cause says \"fault of\": blame language (\"fault of\"); a blameless postmortem describes what the system and the process allowed, not who failed\n" {
+		t.Errorf("got:\n%s", got)
+	}
+}
