@@ -6,10 +6,10 @@
 package blameless
 
 import (
-	"regexp"
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/hindsight-sre/hindsight/generator/diag"
 	"github.com/hindsight-sre/hindsight/generator/postmortem"
@@ -26,37 +26,174 @@ var DefaultPhrases = map[string][]string{
 
 // Checker finds blame language in postmortems.
 type Checker struct {
-	phrases map[string][]*regexp.Regexp // by language
-	texts   map[string][]string
+	// byFirst maps the first word of each phrase to the phrases, as words,
+	// so a text is read once whatever the number of phrases.
+	byFirst map[string][]phrase
+}
+
+type phrase struct {
+	text  string   // normalised (see norm); for a name, as written
+	words []string // its words
+	exact string   // when set, the one word must be written exactly so (a capitalised name)
 }
 
 // New returns a checker of the default phrases plus extra ones, by
-// language ("en", "fr").
+// language ("en", "fr"). Every phrase is looked for in every postmortem:
+// English phrases turn up in French postmortems too.
 func New(extra map[string][]string) *Checker {
-	c := &Checker{phrases: map[string][]*regexp.Regexp{}, texts: map[string][]string{}}
+	c := &Checker{byFirst: map[string][]phrase{}}
+	seen := map[string]bool{}
 	for _, lang := range []string{"en", "fr"} {
 		for _, p := range append(slices.Clone(DefaultPhrases[lang]), extra[lang]...) {
-			p = strings.TrimSpace(p)
-			if p == "" {
+			p = norm(p)
+			words := splitWords(p)
+			if len(words) == 0 || seen[p] {
 				continue
 			}
-			c.phrases[lang] = append(c.phrases[lang], phrase(p))
-			c.texts[lang] = append(c.texts[lang], p)
+			seen[p] = true
+			c.byFirst[words[0]] = append(c.byFirst[words[0]], phrase{text: p, words: words})
 		}
 	}
 	return c
 }
 
-// phrase matches p as whole words, in any case, with any space between
-// its words and either apostrophe.
-func phrase(p string) *regexp.Regexp {
-	var parts []string
-	for _, w := range strings.Fields(p) {
-		q := regexp.QuoteMeta(w)
-		q = strings.NewReplacer("'", "['’]", "’", "['’]").Replace(q)
-		parts = append(parts, q)
+// splitWords splits normalised text into words: runs of letters, digits
+// and apostrophes.
+func splitWords(s string) []string {
+	return strings.FieldsFunc(s, func(r rune) bool { return !isWordRune(r) && r != '\'' && r != '’' })
+}
+
+// nextWord returns the bounds of the first word of s at or after i, or
+// start == len(s) when there is none.
+func nextWord(s string, i int) (start, end int) {
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if isWordRune(r) {
+			break
+		}
+		i += n
 	}
-	return regexp.MustCompile(`(?i)(?:^|[^\pL\pN])(` + strings.Join(parts, `\s+`) + `)(?:$|[^\pL\pN])`)
+	start = i
+	for i < len(s) {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if !isWordRune(r) && r != '\'' && r != '’' {
+			break
+		}
+		i += n
+	}
+	return start, i
+}
+
+// sameWord compares a word of the text with a normalised word: in any
+// case, with either apostrophe.
+func sameWord(w, norm string) bool {
+	for _, r := range w {
+		if norm == "" {
+			return false
+		}
+		n, size := utf8.DecodeRuneInString(norm)
+		norm = norm[size:]
+		if r == '’' {
+			r = '\''
+		}
+		if r != n && unicode.ToLower(r) != n {
+			return false
+		}
+	}
+	return norm == ""
+}
+
+// find calls fn with each phrase of the checker that occurs in text, once.
+func (c *Checker) find(text string, fn func(p string)) { scan(text, c.byFirst, fn) }
+
+// scan calls fn with each phrase of byFirst that occurs in text, once. It
+// reads the text word by word and looks only at the phrases that start
+// with the word, without copying the text.
+func scan(text string, byFirst map[string][]phrase, fn func(p string)) {
+	var (
+		found []string
+		key   []byte
+	)
+	for i := 0; i < len(text); {
+		start, end := nextWord(text, i)
+		if start == end {
+			break
+		}
+		i = end
+		w := text[start:end]
+		var cands []phrase
+		if ascii(w) {
+			key = key[:0]
+			for k := 0; k < len(w); k++ {
+				b := w[k]
+				if b >= 'A' && b <= 'Z' {
+					b += 'a' - 'A'
+				}
+				key = append(key, b)
+			}
+			cands = byFirst[string(key)]
+		} else {
+			cands = byFirst[norm(w)]
+		}
+	phrases:
+		for _, ph := range cands {
+			if slices.Contains(found, ph.text) || ph.exact != "" && w != ph.exact {
+				continue
+			}
+			at := end
+			for _, want := range ph.words[1:] {
+				s, e := nextWord(text, at)
+				if s == e || strings.TrimSpace(text[at:s]) != "" || !sameWord(text[s:e], want) {
+					continue phrases
+				}
+				at = e
+			}
+			found = append(found, ph.text)
+			fn(ph.text)
+		}
+	}
+}
+
+// norm lower-cases text, writes every apostrophe as ' and every run of
+// space as one space, so phrases are found with plain string search.
+func norm(s string) string {
+	if ascii(s) { // the common case, without a rune loop
+		return strings.Join(strings.Fields(strings.ToLower(s)), " ")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for _, r := range strings.TrimSpace(s) {
+		switch {
+		case unicode.IsSpace(r):
+			space = true
+			continue
+		case r == '’':
+			r = '\''
+		default:
+			r = unicode.ToLower(r)
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+
+func isWordRune(r rune) bool {
+	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
 // field is one analysis field's text with the key of its line.
@@ -65,10 +202,6 @@ type field struct{ key, name, text string }
 // Check warns, at the field's line, about blame phrases and people's names
 // in p's analysis.
 func (c *Checker) Check(p *postmortem.Postmortem, diags *diag.List) {
-	lang := p.Language
-	if lang != "fr" {
-		lang = "en"
-	}
 	var causes []string
 	for _, cat := range p.Ishikawa {
 		causes = append(causes, cat.Causes...)
@@ -79,54 +212,49 @@ func (c *Checker) Check(p *postmortem.Postmortem, diags *diag.List) {
 		{"five_whys", "five_whys", strings.Join(p.FiveWhys, "\n")},
 		{"ishikawa", "ishikawa", strings.Join(causes, "\n")},
 	}
-	people := append(slices.Clone(p.Retrospective.Participants), p.Retrospective.Facilitator)
+	names := people(append(slices.Clone(p.Retrospective.Participants), p.Retrospective.Facilitator))
 	for _, f := range fields {
 		if f.text == "" {
 			continue
 		}
-		// Phrases of both languages: English phrases turn up in French
-		// postmortems too.
-		for _, l := range []string{lang, other(lang)} {
-			for i, re := range c.phrases[l] {
-				if m := re.FindStringSubmatch(f.text); m != nil {
-					diags.Warnf(p.Path, p.Line(f.key), "%s says %q: blame language (%q); a blameless postmortem describes what the system and the process allowed, not who failed",
-						f.name, m[1], c.texts[l][i])
-				}
+		c.find(f.text, func(ph string) {
+			diags.Warnf(p.Path, p.Line(f.key), "%s uses blame language, %q: a blameless postmortem describes what the system and the process allowed, not who failed",
+				f.name, ph)
+		})
+		var found []string
+		scan(f.text, names, func(name string) { found = append(found, name) })
+		for _, name := range found {
+			// A part of a full name that is there too is not said again.
+			if slices.ContainsFunc(found, func(full string) bool { return full != name && slices.Contains(strings.Fields(full), name) }) {
+				continue
 			}
-		}
-		for _, person := range people {
-			if name := nameIn(f.text, person); name != "" {
-				diags.Warnf(p.Path, p.Line(f.key), "%s names %q, who took part in the retrospective: describe roles and systems (\"the on-call engineer\"), not people", f.name, name)
-			}
+			diags.Warnf(p.Path, p.Line(f.key), "%s names %q, who took part in the retrospective: describe roles and systems (\"the on-call engineer\"), not people", f.name, name)
 		}
 	}
 }
 
-func other(lang string) string {
-	if lang == "fr" {
-		return "en"
-	}
-	return "fr"
-}
-
-// nameIn finds a person in text: the full name in any case, or one of its
-// parts of three letters or more written with its capital as a whole word.
-func nameIn(text, person string) string {
-	person = strings.TrimSpace(person)
-	if person == "" {
-		return ""
-	}
-	if strings.Contains(strings.ToLower(text), strings.ToLower(person)) {
-		return person
-	}
-	for _, part := range strings.Fields(person) {
-		r := []rune(part)
-		if len(r) < 3 || !unicode.IsUpper(r[0]) {
+// people indexes the names of the retrospective's people for scan: each
+// full name in any case, and each part of three letters or more written
+// with its capital, as a whole word.
+func people(names []string) map[string][]phrase {
+	m := map[string][]phrase{}
+	for _, person := range names {
+		person = strings.TrimSpace(person)
+		words := splitWords(norm(person))
+		if len(words) == 0 {
 			continue
 		}
-		if regexp.MustCompile(`(?:^|[^\pL\pN])` + regexp.QuoteMeta(part) + `(?:$|[^\pL\pN])`).MatchString(text) {
-			return part
+		m[words[0]] = append(m[words[0]], phrase{person, words, ""})
+		if len(words) == 1 {
+			continue
+		}
+		for _, part := range strings.Fields(person) {
+			r, _ := utf8.DecodeRuneInString(part)
+			if utf8.RuneCountInString(part) >= 3 && unicode.IsUpper(r) {
+				key := norm(part)
+				m[key] = append(m[key], phrase{part, []string{key}, part})
+			}
 		}
 	}
-	return ""
+	return m
 }

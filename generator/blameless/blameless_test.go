@@ -45,11 +45,11 @@ retrospective:
 ---
 `, nil)
 	for _, want := range []string{
-		`x.md:4: warning: root_cause says "Human error": blame language ("human error")`,
-		`x.md:4: warning: root_cause says "should have"`,
+		`x.md:4: warning: root_cause uses blame language, "human error"`,
+		`x.md:4: warning: root_cause uses blame language, "should have"`,
 		`x.md:4: warning: root_cause names "Bob Martin", who took part in the retrospective`,
-		`x.md:6: warning: contributing_factors says "careless"`,
-		`x.md:11: warning: ishikawa says "sloppy"`,
+		`x.md:6: warning: contributing_factors uses blame language, "careless"`,
+		`x.md:11: warning: ishikawa uses blame language, "sloppy"`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
@@ -71,13 +71,13 @@ retrospective:
   participants: [Paul Martin]
 ---
 `, map[string][]string{"fr": {"manque de rigueur"}})
-	for _, want := range []string{`says "faute de"`, `says "aurait dû"`, `names "Martin"`, `five_whys says "manque de rigueur"`} {
+	for _, want := range []string{`language, "faute de"`, `language, "aurait dû"`, `language, "c'est la faute"`, `names "Martin"`, `five_whys uses blame language, "manque de rigueur"`} {
 		if !strings.Contains(got, want) {
 			t.Errorf("missing %q in:\n%s", want, got)
 		}
 	}
 	// Words that merely contain a phrase, or a name in lower case, are fine.
-	if got := check(t, "---\ntitle: X\nseverity: SEV2\nroot_cause: The carelessly named martin-proxy had a fault of its own.\nretrospective: {participants: [Ann Martin]}\n---\n", nil); got != "x.md:4: warning: root_cause says \"fault of\": blame language (\"fault of\"); a blameless postmortem describes what the system and the process allowed, not who failed\n" {
+	if got := check(t, "---\ntitle: X\nseverity: SEV2\nroot_cause: The carelessly named martin-proxy had a fault of its own.\nretrospective: {participants: [Ann Martin]}\n---\n", nil); got != "x.md:4: warning: root_cause uses blame language, \"fault of\": a blameless postmortem describes what the system and the process allowed, not who failed\n" {
 		t.Errorf("got:\n%s", got)
 	}
 }
