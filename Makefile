@@ -38,6 +38,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzInfer -fuzztime=$(FUZZTIME) ./generator/legacy
 	$(GO) test -run='^$$' -fuzz=FuzzFastYAML -fuzztime=$(FUZZTIME) ./generator/meta
 	$(GO) test -run='^$$' -fuzz=FuzzPublic -fuzztime=$(FUZZTIME) ./generator/markdown
+	$(GO) test -run='^$$' -fuzz=FuzzScan -fuzztime=$(FUZZTIME) ./generator/blameless
 
 clean:
 	rm -rf bin public

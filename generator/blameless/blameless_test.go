@@ -1,6 +1,7 @@
 package blameless
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -80,4 +81,23 @@ retrospective:
 	if got := check(t, "---\ntitle: X\nseverity: SEV2\nroot_cause: The carelessly named martin-proxy had a fault of its own.\nretrospective: {participants: [Ann Martin]}\n---\n", nil); got != "x.md:4: warning: root_cause uses blame language, \"fault of\": a blameless postmortem describes what the system and the process allowed, not who failed\n" {
 		t.Errorf("got:\n%s", got)
 	}
+}
+
+// FuzzScan: any text and names are scanned without a panic, and a phrase
+// written in the text is found.
+func FuzzScan(f *testing.F) {
+	f.Add("Human error: Bob should have checked.", "Bob Martin")
+	f.Add("c’est la faute d’Émilie", "Émilie Durand")
+	f.Add("\xff\xfe'’ ''", "'")
+	c := New(nil)
+	f.Fuzz(func(t *testing.T, text, person string) {
+		var got []string
+		c.find(text, func(p string) { got = append(got, p) })
+		scan(text, people([]string{person}), func(string) {})
+		var again []string
+		c.find(text+" human error", func(p string) { again = append(again, p) })
+		if !slices.Contains(again, "human error") {
+			t.Fatalf("%q: human error not found after the text (found %q)", text, again)
+		}
+	})
 }
