@@ -191,7 +191,6 @@ func ascii(s string) bool {
 	return true
 }
 
-
 func isWordRune(r rune) bool {
 	return r != utf8.RuneError && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
