@@ -88,22 +88,25 @@ func (a *Analyzer) Word(w string) []string {
 // ("don't", "api.example.com") and a single period, comma or semicolon
 // between digits ("1,234.5"), and across underscores.
 func Words(text string, fn func(w string)) {
+	WordsAt(text, func(_ int, w string) { fn(w) })
+}
+
+// WordsAt is Words, with the byte offset of each word in text.
+func WordsAt(text string, fn func(at int, w string)) {
 	start := -1
-	lastKind := 0 // 1 letter, 2 digit
+	lastKind := uint8(0) // 1 letter, 2 digit
 	for i := 0; i < len(text); {
-		r, size := utf8.DecodeRuneInString(text[i:])
-		kind := 0
-		switch {
-		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'):
-			kind = 1
-		case r < utf8.RuneSelf && r >= '0' && r <= '9':
-			kind = 2
-		case r == '_':
-			kind = 3
-		case r >= utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsMark(r)):
-			kind = 1
-		case r >= utf8.RuneSelf && unicode.IsDigit(r):
-			kind = 2
+		r, size, kind := rune(text[i]), 1, uint8(0)
+		if r < utf8.RuneSelf {
+			kind = asciiKind[r]
+		} else {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			switch {
+			case unicode.IsLetter(r) || unicode.IsMark(r):
+				kind = 1
+			case unicode.IsDigit(r):
+				kind = 2
+			}
 		}
 		if kind != 0 {
 			if start < 0 {
@@ -116,15 +119,14 @@ func Words(text string, fn func(w string)) {
 			continue
 		}
 		if start >= 0 && i+size < len(text) {
-			next, _ := utf8.DecodeRuneInString(text[i+size:])
-			nextLetter := unicode.IsLetter(next)
-			nextDigit := unicode.IsDigit(next)
 			join := false
 			switch r {
 			case '\'', '’', '.', ':', '·':
-				join = lastKind == 1 && nextLetter || r == '.' && lastKind == 2 && nextDigit
+				next, _ := utf8.DecodeRuneInString(text[i+size:])
+				join = lastKind == 1 && unicode.IsLetter(next) || r == '.' && lastKind == 2 && unicode.IsDigit(next)
 			case ',', ';':
-				join = lastKind == 2 && nextDigit
+				next, _ := utf8.DecodeRuneInString(text[i+size:])
+				join = lastKind == 2 && unicode.IsDigit(next)
 			}
 			if join {
 				i += size
@@ -132,12 +134,28 @@ func Words(text string, fn func(w string)) {
 			}
 		}
 		if start >= 0 {
-			fn(text[start:i])
+			fn(start, text[start:i])
 			start, lastKind = -1, 0
 		}
 		i += size
 	}
 	if start >= 0 {
-		fn(text[start:])
+		fn(start, text[start:])
 	}
 }
+
+// asciiKind classes ASCII characters for WordsAt: 1 letter, 2 digit, 3
+// underscore, 0 anything else.
+var asciiKind = func() (t [utf8.RuneSelf]uint8) {
+	for c := range t {
+		switch {
+		case c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z':
+			t[c] = 1
+		case c >= '0' && c <= '9':
+			t[c] = 2
+		case c == '_':
+			t[c] = 3
+		}
+	}
+	return t
+}()

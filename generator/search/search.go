@@ -8,9 +8,10 @@ package search
 
 import (
 	"html"
-	"regexp"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
@@ -110,11 +111,81 @@ func Mapping() mapping.IndexMapping {
 	return m
 }
 
-var tags = regexp.MustCompile(`<[^>]*>`)
-
-// Text is rendered HTML as plain text.
+// Text is rendered HTML as plain text: tags become spaces, entities are
+// decoded, and runs of white space become one space. It is a loop over the
+// bytes rather than a regular expression, being called on every postmortem
+// of every build for the search index.
 func Text(h string) string {
-	return strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(h, " "))), " ")
+	var b strings.Builder
+	b.Grow(len(h))
+	space := false
+	for i := 0; i < len(h); i++ {
+		c := h[i]
+		switch c {
+		case '<':
+			if end := strings.IndexByte(h[i:], '>'); end >= 0 {
+				i += end
+				space = true
+				continue
+			}
+		case ' ', '\n', '\t', '\r', '\f', '\v':
+			space = true
+			continue
+		}
+		size := 1
+		if c >= utf8.RuneSelf {
+			var r rune
+			r, size = utf8.DecodeRuneInString(h[i:])
+			if unicode.IsSpace(r) {
+				space = true
+				i += size - 1
+				continue
+			}
+		}
+		if space && b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteString(h[i : i+size])
+		i += size - 1
+	}
+	s := b.String()
+	if strings.IndexByte(s, '&') >= 0 { // entities may decode to spaces
+		s = strings.Join(strings.Fields(html.UnescapeString(s)), " ")
+	}
+	return s
+}
+
+// FieldTexts returns a postmortem's text, one string per field of
+// TextFields, in that order; "" where it has none.
+func FieldTexts(p *postmortem.Postmortem) []string {
+	var causes, actions, events []string
+	for _, c := range p.Ishikawa {
+		causes = append(causes, c.Causes...)
+	}
+	for _, a := range p.Actions {
+		actions = append(actions, a.Title)
+	}
+	for _, e := range p.Timeline {
+		events = append(events, e.Event)
+	}
+	// The order of TextFields.
+	out := []string{
+		p.Title,
+		p.RootCause,
+		p.Customer.Title + "\n" + p.Customer.Summary + "\n" + p.Customer.Impact,
+		strings.Join(p.ContributingFactors, "\n"),
+		strings.Join(p.FiveWhys, "\n"),
+		strings.Join(causes, "\n"),
+		p.Trigger,
+		strings.Join(actions, "\n"),
+		strings.Join(events, "\n"),
+		Text(string(p.Body)),
+	}
+	for i := range out {
+		out[i] = strings.TrimSpace(out[i])
+	}
+	return out
 }
 
 // Document is what the index holds of a postmortem, keyed by field name.
@@ -126,44 +197,27 @@ func Document(p *postmortem.Postmortem, loc *time.Location) map[string]any {
 	d := map[string]any{"id": p.ID, "services": p.Services, "severity": p.Severity, "status": p.Status,
 		"tags": p.Tags, "language": lang}
 	var all []string
-	text := func(field, s string) {
-		if s = strings.TrimSpace(s); s == "" {
-			return
+	for i, s := range FieldTexts(p) {
+		if s == "" {
+			continue
 		}
 		all = append(all, s)
+		field := TextFields[i].Name
 		if lang == "fr" {
 			field += frSuffix
 		}
 		d[field] = s
 	}
-	text("title", p.Title)
-	text("root_cause", p.RootCause)
-	text("summary", strings.TrimSpace(p.Customer.Title+"\n"+p.Customer.Summary+"\n"+p.Customer.Impact))
-	text("factors", strings.Join(p.ContributingFactors, "\n"))
-	text("whys", strings.Join(p.FiveWhys, "\n"))
-	var causes, actions, events []string
-	var types []string
-	for _, c := range p.Ishikawa {
-		causes = append(causes, c.Causes...)
-	}
-	for _, a := range p.Actions {
-		actions = append(actions, a.Title)
-		if a.Type != "" {
-			types = append(types, a.Type)
-		}
-	}
-	for _, e := range p.Timeline {
-		events = append(events, e.Event)
-	}
-	text("ishikawa", strings.Join(causes, "\n"))
-	text("actions", strings.Join(actions, "\n"))
-	text("timeline", strings.Join(events, "\n"))
-	text("trigger_text", p.Trigger)
-	text("body", Text(string(p.Body)))
 	if lang == "fr" {
 		d[AllField+frSuffix] = strings.Join(all, "\n")
 	} else {
 		d[AllField] = strings.Join(all, "\n")
+	}
+	var types []string
+	for _, a := range p.Actions {
+		if a.Type != "" {
+			types = append(types, a.Type)
+		}
 	}
 	if len(types) > 0 {
 		d["action_types"] = types

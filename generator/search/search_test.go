@@ -2,8 +2,10 @@ package search
 
 import (
 	"errors"
+	"html"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -197,5 +199,21 @@ func TestSynonyms(t *testing.T) {
 	}
 	if got := strings.Join(s.Of("out of memory"), ","); got != "oom" {
 		t.Errorf("out of memory: %q", got)
+	}
+}
+
+// TestText compares Text with the plain definition it replaces: tags as
+// spaces, entities decoded, white space collapsed.
+func TestText(t *testing.T) {
+	tags := regexp.MustCompile(`<[^>]*>`)
+	for _, h := range []string{
+		"", "plain", "<p>one</p><p>two</p>", "a<br>b", "  lead and trail  ", "x < y and y > z",
+		"unclosed <tag", "&lt;script&gt; &amp; &nbsp;nbsp&#160;", "café\u00a0au\u2003lait", "<a href=\"x\">link</a>\n\n<ul><li>i</li></ul>",
+		"a\tb\r\nc\fd\ve", "<>", "<<>>", "é<p>è",
+	} {
+		want := strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(h, " "))), " ")
+		if got := Text(h); got != want {
+			t.Errorf("Text(%q) = %q, want %q", h, got, want)
+		}
 	}
 }
