@@ -16,10 +16,13 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/config"
+	"github.com/hindsight-sre/hindsight/generator/customer"
 	"github.com/hindsight-sre/hindsight/generator/diag"
 	"github.com/hindsight-sre/hindsight/generator/output"
 	"github.com/hindsight-sre/hindsight/generator/render"
+	"github.com/hindsight-sre/hindsight/generator/search"
 	"github.com/hindsight-sre/hindsight/generator/site"
+	"github.com/hindsight-sre/hindsight/generator/sitesearch"
 	"github.com/hindsight-sre/hindsight/themes"
 )
 
@@ -144,16 +147,26 @@ func Build(opts Options) (Result, error) {
 	if err != nil {
 		return res, err
 	}
-	stats, err := render.Render(s, stage, render.Options{Theme: Theme(opts.Config), Metrics: m, Customer: Customer(s), Progress: func(done, total int) {
+	cs := Customer(s)
+	stats, err := render.Render(s, stage, render.Options{Theme: Theme(opts.Config), Metrics: m, Customer: cs, Progress: func(done, total int) {
 		if opts.Progress != nil {
 			opts.Progress("writing", done, total)
 		}
 	}})
+	// The search index, once the pages are written: alongside, the two
+	// would hold their memory at once.
+	var sr searchResult
+	if err == nil {
+		sr = writeSearchIndexes(stage, s, cs, opts.Config)
+	}
+	if err == nil && sr.err != nil {
+		err = fmt.Errorf("writing the search index: %w", sr.err)
+	}
 	if err != nil {
 		stage.Abort()
 		return res, err
 	}
-	res.Pages, res.Files = stats.Pages, stats.Files+1 // +1: the output marker
+	res.Pages, res.Files = stats.Pages, stats.Files+sr.files+1 // +1: the output marker
 	if err := stage.Commit(); err != nil {
 		return res, err
 	}
@@ -184,4 +197,24 @@ func checkOut(opts Options) error {
 func within(p, dir string) bool {
 	rel, err := filepath.Rel(dir, p)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// searchResult is what writing the search indexes gave.
+type searchResult struct {
+	files int
+	err   error
+}
+
+// writeSearchIndexes writes the static search index of the site, and of
+// the customer site when there is one.
+func writeSearchIndexes(out output.Writer, s *site.Site, cs *customer.Site, cfg *config.Config) searchResult {
+	var r searchResult
+	opts := sitesearch.Options{Synonyms: search.ForConfig(cfg.Synonyms)}
+	st, err := writeSearch(out, "search", SearchDocs(s), opts)
+	r.files, r.err = st.Files, err
+	if err == nil && cs != nil {
+		st, err = writeSearch(out, "customer/search", CustomerSearchDocs(cs), opts)
+		r.files, r.err = r.files+st.Files, err
+	}
+	return r
 }

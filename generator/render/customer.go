@@ -18,7 +18,7 @@ const CustomerDir = "customer/"
 
 // customerLayouts are the page templates of the customer site, under
 // customer/layouts/ in the theme, each defining "main" inside its base.html.
-var customerLayouts = []string{"home.html", "incidents.html", "incident.html", "service.html", "404.html"}
+var customerLayouts = []string{"home.html", "incidents.html", "incident.html", "service.html", "search.html", "404.html"}
 
 // CustomerPage is what every customer layout receives as its dot. It holds
 // only the customer model: nothing internal can be reached from it.
@@ -146,6 +146,7 @@ func (r *renderer) customerJobs(cs *customer.Site, theme fs.FS, tmpl map[string]
 			return r.write(CustomerDir+"services/"+sv.Slug+"/badge.svg", []byte(badge(sv, t)))
 		})
 	}
+	add("search.html", &CustomerPage{Kind: "search", Title: t("search"), Path: "search/index.html"})
 	add("404.html", &CustomerPage{Kind: "404", Title: t("not_found"), Path: "404.html", Root: basePath(cs.BaseURL)})
 	jobs = append(jobs,
 		func() error { return r.customerFeed(cs, "feed.xml", cs.Title, cs.Incidents) },
@@ -162,6 +163,17 @@ func (r *renderer) customerJobs(cs *customer.Site, theme fs.FS, tmpl map[string]
 				return err
 			}
 			return r.write(CustomerDir+strings.TrimPrefix(name, "customer/static/"), b)
+		})
+	}
+	// The search page's script and style are the internal site's: the
+	// customer site holds its own copies, so that it stands alone.
+	for _, name := range []string{"js/search.js", "css/search.css"} {
+		jobs = append(jobs, func() error {
+			b, err := fs.ReadFile(theme, "static/"+name)
+			if err != nil {
+				return err
+			}
+			return r.write(CustomerDir+name, b)
 		})
 	}
 	return jobs, nil
@@ -361,3 +373,7 @@ func badge(sv *customer.Service, t func(string) string) string {
 </svg>
 `, lw+rw, esc(sv.Name), esc(status), lw, rw, colour, lw/2, lw+rw/2)
 }
+
+// IsCustomer reports whether the page is on the customer site (true here),
+// for partials both sites share.
+func (p *CustomerPage) IsCustomer() bool { return true }

@@ -230,3 +230,7 @@ func (p *Page) Communications() []CommGroup {
 	}
 	return groups
 }
+
+// IsCustomer reports whether the page is on the customer site (false here),
+// for partials both sites share.
+func (p *Page) IsCustomer() bool { return false }

@@ -249,6 +249,7 @@ func (r *renderer) jobs(tr map[string]string) []func() error {
 		}
 		jobs = append(jobs, r.metricsFiles)
 	}
+	add("search.html", &Page{Kind: "search", Title: t("search"), Path: "search/index.html"})
 	add("404.html", &Page{Kind: "404", Title: t("not_found"), Path: "404.html", Root: basePath(s.Config.BaseURL)})
 	jobs = append(jobs, r.feed, r.sitemap)
 	return jobs

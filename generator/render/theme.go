@@ -76,10 +76,10 @@ func files(fsys fs.FS, dir string) ([]string, error) {
 // pageLayouts are the page templates a theme provides; each defines "main"
 // (and may define "title") inside layouts/base.html.
 var pageLayouts = []string{"home.html", "incidents.html", "incident.html", "services.html", "service.html",
-	"tags.html", "tag.html", "metrics.html", "communications.html", "actions.html", "retrospectives.html", "404.html"}
+	"tags.html", "tag.html", "metrics.html", "communications.html", "actions.html", "retrospectives.html", "search.html", "404.html"}
 
 // templates parses every page layout (names, under dir) with dir's
-// base.html and partials/.
+// base.html and partials/, and the partials both sites share (shared/).
 func templates(fsys fs.FS, dir string, names []string, tr map[string]string, funcs template.FuncMap) (map[string]*template.Template, error) {
 	read := func(name string) (string, error) {
 		b, err := fs.ReadFile(fsys, name)
@@ -100,6 +100,11 @@ func templates(fsys fs.FS, dir string, names []string, tr map[string]string, fun
 	if err != nil {
 		return nil, err
 	}
+	shared, err := files(fsys, "shared")
+	if err != nil {
+		return nil, err
+	}
+	partials = append(partials, shared...)
 	for _, p := range partials {
 		src, err := read(p)
 		if err != nil {

@@ -1,0 +1,87 @@
+package build
+
+import (
+	"path"
+	"runtime"
+	"strings"
+	"sync"
+
+	"github.com/hindsight-sre/hindsight/generator/customer"
+	"github.com/hindsight-sre/hindsight/generator/output"
+	"github.com/hindsight-sre/hindsight/generator/postmortem"
+	"github.com/hindsight-sre/hindsight/generator/search"
+	"github.com/hindsight-sre/hindsight/generator/site"
+	"github.com/hindsight-sre/hindsight/generator/sitesearch"
+)
+
+// SearchDocs are the internal site's postmortems as the static search index
+// sees them: every text field bleve indexes, with the same boosts.
+func SearchDocs(s *site.Site) []sitesearch.Doc {
+	docs := make([]sitesearch.Doc, len(s.Incidents))
+	var wg sync.WaitGroup
+	n := runtime.GOMAXPROCS(0)
+	for k := range n {
+		wg.Go(func() {
+			for i := k; i < len(docs); i += n {
+				docs[i] = searchDoc(s, s.Incidents[i])
+			}
+		})
+	}
+	wg.Wait()
+	return docs
+}
+
+// searchDoc is one postmortem for the index.
+func searchDoc(s *site.Site, p *postmortem.Postmortem) sitesearch.Doc {
+	sd := sitesearch.Doc{URL: "incidents/" + p.ID + "/", Title: p.Title, Severity: p.Severity,
+		Services: p.Services, Lang: p.Language}
+	if t := p.Date(); !t.IsZero() {
+		t = t.In(s.Config.Location)
+		sd.Date, sd.Year = t.Format("2006-01-02"), t.Year()
+	}
+	for i, text := range search.FieldTexts(p) {
+		sd.Fields = append(sd.Fields, sitesearch.Field{Text: text, Boost: search.TextFields[i].Boost})
+		if i > 0 && sd.Excerpt == "" { // the first telling passage after the title
+			sd.Excerpt = text
+		}
+	}
+	return sd
+}
+
+// CustomerSearchDocs are the customer site's incidents for its own index:
+// only what the customer pages show (title, summary, impact, the public
+// severity label and service names), never a postmortem.
+func CustomerSearchDocs(cs *customer.Site) []sitesearch.Doc {
+	docs := make([]sitesearch.Doc, 0, len(cs.Incidents))
+	for _, i := range cs.Incidents {
+		d := sitesearch.Doc{URL: "incidents/" + i.ID + "/", Title: i.Title, Severity: i.Severity, Lang: cs.Language}
+		for _, sv := range i.Services {
+			d.Services = append(d.Services, sv.Name)
+		}
+		if !i.Start.IsZero() {
+			d.Date, d.Year = i.Start.Format("2006-01-02"), i.Start.Year()
+		}
+		d.Fields = []sitesearch.Field{{Text: i.Title, Boost: 4}, {Text: i.SummaryText, Boost: 2}, {Text: i.ImpactText, Boost: 1.5},
+			{Text: strings.Join(d.Services, " "), Boost: 1}}
+		d.Excerpt = i.SummaryText
+		if d.Excerpt == "" {
+			d.Excerpt = i.ImpactText
+		}
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+// writeSearch writes a static search index under dir of out.
+func writeSearch(out output.Writer, dir string, docs []sitesearch.Doc, opts sitesearch.Options) (sitesearch.Stats, error) {
+	files, st, err := sitesearch.Build(docs, opts)
+	if err != nil {
+		return st, err
+	}
+	for name, b := range files {
+		if err := out.WriteFile(path.Join(dir, name), b); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
+}

@@ -1,0 +1,705 @@
+// Package sitesearch owns the search index written into the site, for the
+// search page that works on any static host and from disk: the postmortems'
+// words analysed as bleve analyses them (search.Analyzer), scored with BM25
+// and field boosts at build time, and split alphabetically into small shards
+// so that a query downloads only the shards of its words. Every file is a
+// script that hands its data to the page (JSONP), since pages opened from
+// disk cannot fetch files.
+//
+// The files, under search/ in the site:
+//
+//	index.js   the manifest: shard boundaries, each document's facets
+//	           (severity, year, services), stop words and French articles
+//	t/N.js     a shard of terms: for each, its postings (document numbers
+//	           and scores) and result cards for its best documents (title,
+//	           link, date, and the passage around the word)
+//	d/N.js     cards of 64 documents by number, for results no shard
+//	           carries a card for
+//
+// The search page (themes/default/static/js/search.js) stems the query as
+// this package does, so that "certificates" finds "certificate expired".
+package sitesearch
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/lang/fr"
+	"github.com/blevesearch/bleve/v2/registry"
+
+	"github.com/hindsight-sre/hindsight/generator/search"
+)
+
+// Doc is one searchable page.
+type Doc struct {
+	URL      string // from the site root, "incidents/inc-1/"
+	Title    string
+	Date     string // as shown, "2025-03-14"; may be empty
+	Severity string
+	Year     int // 0 when unknown
+	Services []string
+	Lang     string  // "en" or "fr"
+	Fields   []Field // the text, most telling first
+	Excerpt  string  // the passage shown when no word of the query has one
+}
+
+// Field is a piece of a document's text and the weight of a match in it.
+type Field struct {
+	Text  string
+	Boost float64
+}
+
+// Options tune the index; the zero value is the default.
+type Options struct {
+	// Synonyms map a word to words meaning the same (search.Synonyms):
+	// a query for the word also finds the others, ranked a little lower.
+	Synonyms search.Synonyms
+	// ShardBytes is the size a term shard is cut at (default 24 KB).
+	ShardBytes int
+	// Cards is how many result cards a term carries (default 10).
+	Cards int
+}
+
+// Stats describe the index written.
+type Stats struct {
+	Docs, Terms, Shards, Files int
+	Bytes                      int64
+}
+
+// Version of the index format, written into the manifest; search.js refuses
+// another.
+const Version = 1
+
+// Tunables.
+const (
+	chunkDocs   = 64  // documents per d/N.js
+	snippetLen  = 160 // characters around a word in a card
+	k1, bm25B   = 1.2, 0.75
+	scoreScale  = 18.0 // quantised score q = scale·ln(1+w), one character
+	denseFactor = 4    // a term in more than n/denseFactor documents is stored as a bitmap
+	rareDigits  = 16   // a term with a digit in at most this many documents carries no cards
+)
+
+// alphabet encodes numbers six bits to the character, safe in JSON strings.
+const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+type posting struct {
+	doc   int32
+	w     float32
+	field int16 // the most telling field the term occurs in
+	pos   int32 // byte offset of its first occurrence there
+}
+
+type term struct {
+	name  string
+	posts []posting
+	syn   []posting // documents found through synonyms
+}
+
+// Build returns the index files for docs, keyed by their path under the
+// search folder ("index.js", "t/0.js", ...).
+func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
+	if opts.ShardBytes <= 0 {
+		opts.ShardBytes = 24 << 10
+	}
+	if opts.Cards <= 0 {
+		opts.Cards = 10
+	}
+	terms, err := analyse(docs)
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	if err := addSynonyms(terms, opts.Synonyms); err != nil {
+		return nil, Stats{}, err
+	}
+	names := slices.Sorted(maps.Keys(terms))
+	files := map[string][]byte{}
+	w := &writer{docs: docs, cards: opts.Cards}
+
+	// Entries on every core, then term shards cut by size in order, then
+	// encoded on every core.
+	entries := make([]entry, len(names))
+	parallel(len(names), func(i int) { entries[i] = w.entry(terms[names[i]]) })
+	var shards []*shard
+	cur := &shard{}
+	for i, n := range names {
+		e := entries[i]
+		size := e.size
+		for _, c := range e.cards {
+			if _, ok := cur.docs[c.doc]; !ok {
+				size += cardDocSize(&docs[c.doc])
+			}
+		}
+		if len(cur.terms) > 0 && cur.size+size > opts.ShardBytes {
+			shards = append(shards, cur)
+			cur = &shard{}
+		}
+		cur.add(n, e, docs)
+		cur.size += size
+	}
+	if len(cur.terms) > 0 {
+		shards = append(shards, cur)
+	}
+	bounds := make([]string, len(shards))
+	encoded := make([][]byte, len(shards))
+	parallel(len(shards), func(i int) {
+		bounds[i] = shards[i].first
+		encoded[i] = shards[i].encode(fmt.Sprintf("t/%d.js", i))
+	})
+	for i, b := range encoded {
+		files[fmt.Sprintf("t/%d.js", i)] = b
+	}
+
+	// Document chunks.
+	for start := 0; start < len(docs); start += chunkDocs {
+		end := min(start+chunkDocs, len(docs))
+		var cards [][]string
+		for i := start; i < end; i++ {
+			d := &docs[i]
+			cards = append(cards, []string{d.URL, d.Title, d.Date, clip(d.Excerpt, snippetLen)})
+		}
+		name := fmt.Sprintf("d/%d.js", start/chunkDocs)
+		files[name] = jsonp(name, map[string]any{"start": start, "cards": cards})
+	}
+
+	man, err := manifest(docs, bounds)
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	files["index.js"] = jsonp("index.js", man)
+	st := Stats{Docs: len(docs), Terms: len(names), Shards: len(bounds), Files: len(files)}
+	for _, b := range files {
+		st.Bytes += int64(len(b))
+	}
+	return files, st, nil
+}
+
+// parallel calls fn(0..n-1) on every core.
+func parallel(n int, fn func(i int)) {
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for k := range workers {
+		wg.Go(func() {
+			for i := k; i < n; i += workers {
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// analyse scores every term of every document, on every core. Each worker
+// numbers the terms it meets and remembers, for each word, its terms'
+// numbers, so that a word costs one map lookup; a document's terms are
+// scored when it is done, and postings merged by term at the end.
+//
+// BM25 needs each field's length against the average: byte lengths stand in
+// for term counts, which gives the same ratio without a first pass.
+func analyse(docs []Doc) (map[string]*term, error) {
+	var avg [maxFields]float64
+	for i := range docs {
+		for f, fld := range docs[i].Fields {
+			avg[min(f, maxFields-1)] += float64(len(fld.Text))
+		}
+	}
+	for f := range avg {
+		avg[f] = max(avg[f]/float64(max(len(docs), 1)), 1)
+	}
+	workers := runtime.GOMAXPROCS(0)
+	type local struct {
+		names []string
+		posts [][]posting
+		err   error
+	}
+	locals := make([]local, workers)
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Go(func() {
+			l := &locals[k]
+			ids := map[string]int32{}
+			words := [2]map[string][]int32{{}, {}} // per language: word → term numbers
+			var ans [2]*search.Analyzer
+			for li, lang := range []string{"en", "fr"} {
+				if ans[li], l.err = search.NewAnalyzer(lang); l.err != nil {
+					return
+				}
+			}
+			// The document being read: its terms, and for each its count
+			// per field and its most telling occurrence.
+			type occ struct {
+				tf    [maxFields]uint16
+				field int16
+				pos   int32
+			}
+			var scratch []occ
+			var touched []int32
+			for i := k; i < len(docs); i += workers {
+				d := &docs[i]
+				li := 0
+				if d.Lang == "fr" {
+					li = 1
+				}
+				for f, fld := range d.Fields {
+					fi := min(f, maxFields-1)
+					search.WordsAt(fld.Text, func(at int, word string) {
+						tids, ok := words[li][word]
+						if !ok {
+							for _, t := range ans[li].Word(word) {
+								id, ok := ids[t]
+								if !ok {
+									id = int32(len(l.names))
+									ids[t] = id
+									l.names = append(l.names, t)
+									l.posts = append(l.posts, nil)
+									scratch = append(scratch, occ{field: -1})
+								}
+								tids = append(tids, id)
+							}
+							words[li][strings.Clone(word)] = tids
+						}
+						for _, id := range tids {
+							o := &scratch[id]
+							if o.field < 0 {
+								touched = append(touched, id)
+								o.field, o.pos = int16(f), int32(at)
+							} else if fld.Boost > d.Fields[o.field].Boost {
+								o.field, o.pos = int16(f), int32(at)
+							}
+							if o.tf[fi] < math.MaxUint16 {
+								o.tf[fi]++
+							}
+						}
+					})
+				}
+				// The field part of BM25; idf is applied at the end.
+				var norms [maxFields]float64
+				for f, fld := range d.Fields {
+					norms[min(f, maxFields-1)] = 1 - bm25B + bm25B*float64(len(fld.Text))/avg[min(f, maxFields-1)]
+				}
+				for _, id := range touched {
+					o := &scratch[id]
+					var w float64
+					for f, n := range o.tf {
+						if n == 0 {
+							continue
+						}
+						tf := float64(n)
+						w += d.Fields[min(f, len(d.Fields)-1)].Boost * tf * (k1 + 1) / (tf + k1*norms[f])
+					}
+					l.posts[id] = append(l.posts[id], posting{doc: int32(i), w: float32(w), field: o.field, pos: o.pos})
+					*o = occ{field: -1}
+				}
+				touched = touched[:0]
+			}
+		})
+	}
+	wg.Wait()
+	n := float64(len(docs))
+	terms := map[string]*term{}
+	for k := range locals {
+		l := &locals[k]
+		if l.err != nil {
+			return nil, l.err
+		}
+		for id, name := range l.names {
+			e := terms[name]
+			if e == nil {
+				terms[name] = &term{name: name, posts: l.posts[id]}
+				continue
+			}
+			e.posts = merge(e.posts, l.posts[id])
+		}
+		*l = local{}
+	}
+	for _, e := range terms {
+		df := float64(len(e.posts))
+		idf := float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
+		for j := range e.posts {
+			e.posts[j].w *= idf
+		}
+	}
+	return terms, nil
+}
+
+// merge merges two lists of postings in document order.
+func merge(a, b []posting) []posting {
+	out := make([]posting, 0, len(a)+len(b))
+	for len(a) > 0 && len(b) > 0 {
+		if a[0].doc < b[0].doc {
+			out, a = append(out, a[0]), a[1:]
+		} else {
+			out, b = append(out, b[0]), b[1:]
+		}
+	}
+	return append(append(out, a...), b...)
+}
+
+// maxFields is how many fields a document's text is scored in; fields past
+// the last count in it.
+const maxFields = 12
+
+// addSynonyms gives each word with synonyms the documents of its synonyms,
+// at 0.8 of their score, as bleve's search does.
+func addSynonyms(terms map[string]*term, syn search.Synonyms) error {
+	if len(syn) == 0 {
+		return nil
+	}
+	var ans []*search.Analyzer
+	for _, lang := range []string{"en", "fr"} {
+		an, err := search.NewAnalyzer(lang)
+		if err != nil {
+			return err
+		}
+		ans = append(ans, an)
+	}
+	for _, word := range slices.Sorted(maps.Keys(syn)) {
+		if strings.Contains(word, " ") {
+			continue // a query word never holds a space
+		}
+		best := map[int32]posting{}
+		for _, other := range syn[word] {
+			if strings.Contains(other, " ") {
+				continue
+			}
+			for _, an := range ans {
+				for _, t := range an.Word(other) {
+					if e := terms[t]; e != nil {
+						for _, p := range e.posts {
+							p.w *= 0.8
+							if q, ok := best[p.doc]; !ok || p.w > q.w {
+								best[p.doc] = p
+							}
+						}
+					}
+				}
+			}
+		}
+		if len(best) == 0 {
+			continue
+		}
+		for _, an := range ans {
+			for _, t := range an.Word(word) {
+				e := terms[t]
+				if e == nil {
+					e = &term{name: t}
+					terms[t] = e
+				}
+				if e.syn != nil {
+					continue
+				}
+				for _, p := range best {
+					e.syn = append(e.syn, p)
+				}
+				slices.SortFunc(e.syn, func(a, b posting) int { return int(a.doc - b.doc) })
+			}
+		}
+	}
+	return nil
+}
+
+// card is a result card a term carries: a document and the passage around
+// the term in it.
+type card struct {
+	doc     int32
+	snippet string
+}
+
+// entry is a term as written into a shard.
+type entry struct {
+	df       int
+	postings string // encoded, see encodePostings
+	syn      string
+	cards    []card
+	size     int // bytes it adds to the shard, its documents' cards aside
+}
+
+type writer struct {
+	docs  []Doc
+	cards int
+}
+
+func (w *writer) entry(t *term) entry {
+	e := entry{df: len(t.posts), postings: encodePostings(t.posts, len(w.docs))}
+	if t.syn != nil {
+		e.syn = encodePostings(t.syn, len(w.docs))
+	}
+	// Cards for the best documents, of the term or of its synonyms.
+	posts := t.posts
+	if len(posts) == 0 {
+		posts = t.syn
+	}
+	if cardsFor(t.name, len(posts)) {
+		for _, p := range top(posts, w.cards) {
+			e.cards = append(e.cards, card{p.doc, w.snippet(p)})
+		}
+	}
+	e.size = len(t.name) + len(e.postings) + len(e.syn) + 16
+	for _, c := range e.cards {
+		e.size += len(c.snippet) + 12
+	}
+	return e
+}
+
+// top returns the k best postings, best first (the first in document
+// order among equals).
+func top(posts []posting, k int) []posting {
+	best := make([]posting, 0, k+1)
+	for _, p := range posts {
+		if len(best) == k && p.w <= best[k-1].w {
+			continue
+		}
+		i := len(best)
+		for i > 0 && best[i-1].w < p.w {
+			i--
+		}
+		best = slices.Insert(best, i, p)
+		if len(best) > k {
+			best = best[:k]
+		}
+	}
+	return best
+}
+
+// cardsFor reports whether a term carries result cards: all do but the
+// rare ones with a digit (timestamps, numbers, versions), which are most of
+// a knowledge base's distinct terms and seldom searched; their results take
+// their cards from the document chunks.
+func cardsFor(name string, df int) bool {
+	return df > rareDigits || !strings.ContainsAny(name, "0123456789")
+}
+
+// snippet is the passage around a term's first occurrence in the most
+// telling field holding it; for a match in the title, which the card shows
+// anyway, the document's excerpt.
+func (w *writer) snippet(p posting) string {
+	d := &w.docs[p.doc]
+	if int(p.field) >= len(d.Fields) || p.field == 0 {
+		return clip(d.Excerpt, snippetLen)
+	}
+	text := d.Fields[p.field].Text
+	at := int(p.pos)
+	if at > len(text) {
+		at = 0
+	}
+	start := max(at-snippetLen/3, 0)
+	for start > 0 && !utf8.RuneStart(text[start]) {
+		start--
+	}
+	if start > 0 { // begin at a word
+		if sp := strings.IndexByte(text[start:at], ' '); sp >= 0 {
+			start += sp + 1
+		}
+	}
+	end := min(start+2*snippetLen, len(text))
+	for end < len(text) && !utf8.RuneStart(text[end]) {
+		end++
+	}
+	s := strings.Join(strings.Fields(text[start:end]), " ")
+	s = clip(s, snippetLen)
+	if start > 0 {
+		s = "…" + s
+	}
+	return s
+}
+
+// clip cuts s to about n bytes at a word boundary, marking the cut.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	if sp := strings.LastIndexByte(s[:cut], ' '); sp > n/2 {
+		cut = sp
+	}
+	return s[:cut] + "…"
+}
+
+// encodePostings writes postings as text: when the term is in more than a
+// quarter of the documents, "*" then a bitmap of six documents to the
+// character and one score for all; otherwise, for each document, the gap
+// from the previous one (five bits to the character, the sixth bit set on
+// all but the last) then its score.
+func encodePostings(posts []posting, n int) string {
+	var b strings.Builder
+	if len(posts) > n/denseFactor && len(posts) > 64 {
+		bits := make([]byte, (n+5)/6)
+		var sum float64
+		for _, p := range posts {
+			bits[p.doc/6] |= 1 << (p.doc % 6)
+			sum += float64(p.w)
+		}
+		b.WriteByte('*')
+		b.WriteByte(quantise(float32(sum / float64(len(posts)))))
+		for _, v := range bits {
+			b.WriteByte(alphabet[v])
+		}
+		return b.String()
+	}
+	prev := int32(-1)
+	for _, p := range posts {
+		gap := p.doc - prev
+		prev = p.doc
+		var groups []byte
+		for {
+			groups = append(groups, byte(gap&31))
+			gap >>= 5
+			if gap == 0 {
+				break
+			}
+		}
+		for i := len(groups) - 1; i >= 0; i-- {
+			v := groups[i]
+			if i > 0 {
+				v |= 32
+			}
+			b.WriteByte(alphabet[v])
+		}
+		b.WriteByte(quantise(p.w))
+	}
+	return b.String()
+}
+
+// quantise maps a score to one character: scale·ln(1+w), capped.
+func quantise(w float32) byte {
+	q := int(math.Round(scoreScale * math.Log1p(float64(max(w, 0)))))
+	return alphabet[min(max(q, 1), 63)]
+}
+
+// shard gathers terms until it reaches its size.
+type shard struct {
+	first string
+	terms []string
+	data  map[string][]any
+	docs  map[int32][]string
+	size  int
+}
+
+func (s *shard) add(name string, e entry, docs []Doc) {
+	if s.data == nil {
+		s.first = name
+		s.data = map[string][]any{}
+		s.docs = map[int32][]string{}
+	}
+	s.terms = append(s.terms, name)
+	cards := make([][]any, 0, len(e.cards))
+	for _, c := range e.cards {
+		cards = append(cards, []any{c.doc, c.snippet})
+		if _, ok := s.docs[c.doc]; !ok {
+			d := &docs[c.doc]
+			s.docs[c.doc] = []string{d.URL, d.Title, d.Date}
+		}
+	}
+	v := []any{e.df, e.postings, cards}
+	if e.syn != "" {
+		v = append(v, e.syn)
+	}
+	s.data[name] = v
+}
+
+func cardDocSize(d *Doc) int { return len(d.URL) + len(d.Title) + len(d.Date) + 20 }
+
+func (s *shard) encode(name string) []byte {
+	docs := map[string][]string{}
+	for k, v := range s.docs {
+		docs[fmt.Sprint(k)] = v
+	}
+	return jsonp(name, map[string]any{"terms": s.data, "docs": docs})
+}
+
+// manifest is index.js: what every query needs before its first shard.
+func manifest(docs []Doc, bounds []string) (map[string]any, error) {
+	services, sevs, years := map[string]bool{}, map[string]bool{}, map[int]bool{}
+	for i := range docs {
+		for _, s := range docs[i].Services {
+			services[s] = true
+		}
+		sevs[docs[i].Severity] = true
+		years[docs[i].Year] = true
+	}
+	svcList := slices.Sorted(maps.Keys(services))
+	sevList := slices.Sorted(maps.Keys(sevs))
+	yearList := slices.Sorted(maps.Keys(years))
+	slices.Reverse(yearList)
+	index := func(list []string) map[string]int {
+		m := map[string]int{}
+		for i, v := range list {
+			m[v] = i
+		}
+		return m
+	}
+	svcIdx, sevIdx := index(svcList), index(sevList)
+	yearIdx := map[int]int{}
+	for i, y := range yearList {
+		yearIdx[y] = i
+	}
+	if len(sevList) > 64 || len(yearList) > 64 {
+		return nil, fmt.Errorf("search index: more than 64 severities or years")
+	}
+	width := 1 // characters per service number
+	for len(svcList) > 1<<(6*width) {
+		width++
+	}
+	// Each document: severity, year, then its services; "," between documents.
+	var facets strings.Builder
+	for i := range docs {
+		if i > 0 {
+			facets.WriteByte(',')
+		}
+		facets.WriteByte(alphabet[sevIdx[docs[i].Severity]])
+		facets.WriteByte(alphabet[yearIdx[docs[i].Year]])
+		for _, s := range docs[i].Services {
+			v := svcIdx[s]
+			for k := width - 1; k >= 0; k-- {
+				facets.WriteByte(alphabet[(v>>(6*k))&63])
+			}
+		}
+	}
+	yearNames := make([]string, len(yearList))
+	for i, y := range yearList {
+		if y != 0 {
+			yearNames[i] = fmt.Sprint(y)
+		}
+	}
+	stop := map[string][]string{}
+	cache := registry.NewCache()
+	for _, n := range []struct{ lang, name string }{{"en", en.StopName}, {"fr", fr.StopName}, {"articles", fr.ArticlesName}} {
+		m, err := cache.TokenMapNamed(n.name)
+		if err != nil {
+			return nil, err
+		}
+		stop[n.lang] = slices.Sorted(maps.Keys(m))
+	}
+	return map[string]any{
+		"version": Version, "docs": len(docs), "chunk": chunkDocs, "shards": bounds,
+		"services": svcList, "severities": sevList, "years": yearNames, "width": width,
+		"facets": facets.String(), "stop": stop["en"], "stop_fr": stop["fr"], "articles": stop["articles"],
+	}, nil
+}
+
+// jsonp wraps data in a call the search page defines.
+func jsonp(name string, data any) []byte {
+	var b bytes.Buffer
+	b.WriteString("hindsightSearch(")
+	enc, _ := json.Marshal(strings.TrimSuffix(name, ".js"))
+	b.Write(enc)
+	b.WriteByte(',')
+	e := json.NewEncoder(&b)
+	e.SetEscapeHTML(true) // "</script>" can never appear in the file
+	_ = e.Encode(data)
+	b.Truncate(b.Len() - 1) // Encode's newline
+	b.WriteString(");\n")
+	return b.Bytes()
+}
