@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/build"
+	"github.com/hindsight-sre/hindsight/generator/search"
 )
 
 const serveUsage = `Usage: hindsight serve [--content DIR] [--out DIR] [--config FILE] [--deployments FILE] [--addr 127.0.0.1:1313]
@@ -22,6 +23,12 @@ const serveUsage = `Usage: hindsight serve [--content DIR] [--out DIR] [--config
 Builds the site like "hindsight build", then serves --out over HTTP until
 interrupted (Ctrl-C). It listens on the loopback interface unless --addr says
 otherwise (for example --addr 0.0.0.0:1313 to share it on your network).
+
+The search page then asks the server's search (the bleve index of
+"hindsight search", kept in .hindsight/ beside the content) at
+/api/search?q=QUERY&limit=N, with facets and highlights; on any static host
+it uses the index built into the site instead. Queries are limited to 500
+characters, answers to 50 results.
 `
 
 func runServe(args []string, stdout, stderr io.Writer) error {
@@ -48,7 +55,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		}
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
 	}
-	srv := &http.Server{Handler: staticHandler(opts.OutDir), ReadHeaderTimeout: 10 * time.Second}
+	api := openSearchAPI(opts.ContentDir, search.CacheDir(opts.ContentDir), opts.Config, opts.Drafts, stderr)
+	defer api.Close()
+	srv := &http.Server{Handler: withSearchAPI(staticHandler(opts.OutDir), opts.OutDir, api), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "built %d pages; serving %s at http://%s/ (Ctrl-C to stop)\n", res.Pages, opts.OutDir, ln.Addr())
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

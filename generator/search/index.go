@@ -13,12 +13,14 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/highlight/highlighter/html"
+	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/hindsight-sre/hindsight/generator/config"
 	"github.com/hindsight-sre/hindsight/generator/diag"
@@ -282,11 +284,50 @@ const MaxLimit = 100
 
 // Search runs a query and returns at most limit hits, best first, with a
 // highlighted snippet; with facets, also counts of all the hits by service,
-// severity and status.
+// severity, status and year (of the incident's start, in UTC).
 func (ix *Index) Search(q string, limit int, facets bool) (*Results, error) {
+	return ix.SearchFiltered(q, limit, facets, nil)
+}
+
+// Filter narrows a search to the postmortems that have, for each field
+// named, one of its values: services, severity, status, year.
+type Filter map[string][]string
+
+// SearchFiltered is Search, narrowed by a filter (which the query-string
+// syntax cannot say: it has no "either of these services").
+func (ix *Index) SearchFiltered(q string, limit int, facets bool, filter Filter) (*Results, error) {
 	parsed, err := Parse(q, ix.syn, ix.known)
 	if err != nil {
 		return nil, err
+	}
+	if len(filter) > 0 {
+		must := []query.Query{parsed}
+		for _, field := range slices.Sorted(maps.Keys(filter)) {
+			var any []query.Query
+			for _, v := range filter[field] {
+				switch field {
+				case "services", "severity", "status":
+					t := query.NewTermQuery(v)
+					t.SetField(field)
+					any = append(any, t)
+				case YearField:
+					y, err := strconv.ParseFloat(v, 64)
+					if err != nil {
+						return nil, &QueryError{fmt.Sprintf("year %q is not a number", v)}
+					}
+					yes := true
+					n := query.NewNumericRangeInclusiveQuery(&y, &y, &yes, &yes)
+					n.SetField(YearField)
+					any = append(any, n)
+				default:
+					return nil, &QueryError{fmt.Sprintf("cannot filter by %q; filters are services, severity, status and year", field)}
+				}
+			}
+			if len(any) > 0 {
+				must = append(must, query.NewDisjunctionQuery(any))
+			}
+		}
+		parsed = query.NewConjunctionQuery(must)
 	}
 	limit = max(1, min(limit, MaxLimit))
 	req := bleve.NewSearchRequestOptions(parsed, limit, 0, false)
@@ -300,6 +341,12 @@ func (ix *Index) Search(q string, limit int, facets bool) (*Results, error) {
 		req.AddFacet("services", bleve.NewFacetRequest("services", 20))
 		req.AddFacet("severity", bleve.NewFacetRequest("severity", 10))
 		req.AddFacet("status", bleve.NewFacetRequest("status", 5))
+		years := bleve.NewFacetRequest(DateField, 40)
+		for y := time.Now().Year() + 1; y > time.Now().Year()-40; y-- {
+			from, to := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(y+1, 1, 1, 0, 0, 0, 0, time.UTC)
+			years.AddDateTimeRange(fmt.Sprint(y), from, to)
+		}
+		req.AddFacet("year", years)
 	}
 	res, err := ix.idx.Search(req)
 	if err != nil {
@@ -342,8 +389,15 @@ func (ix *Index) Search(q string, limit int, facets bool) (*Results, error) {
 		out.Hits = append(out.Hits, r)
 	}
 	for name, fr := range res.Facets {
-		for _, t := range fr.Terms.Terms() {
-			out.Facets[name] = append(out.Facets[name], Facet{t.Term, t.Count})
+		if fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				out.Facets[name] = append(out.Facets[name], Facet{t.Term, t.Count})
+			}
+		}
+		for _, d := range fr.DateRanges {
+			if d.Count > 0 {
+				out.Facets[name] = append(out.Facets[name], Facet{d.Name, d.Count})
+			}
 		}
 	}
 	return out, nil

@@ -306,6 +306,8 @@
     return this.load('index').then(function (man) {
       if (man.version !== 1) throw new Error('index version ' + man.version);
       self.man = man; self.docFacets = man.facets ? man.facets.split(',') : [];
+      // hindsight serve names its search API in the manifest it serves.
+      if (window.hindsightSearchAPI) self.api = String(window.hindsightSearchAPI);
       setLists(man);
     });
   };
@@ -448,11 +450,12 @@
   };
   // api asks the server's bleve search instead (hindsight serve).
   Index.prototype.apiSearch = function (q, filters) {
-    var self = this, parts = [q];
-    if (filters.services) filters.services.forEach(function (s) { parts.push('+services:"' + self.man.services[s] + '"'); });
-    if (filters.sev) filters.sev.forEach(function (s) { parts.push('+severity:' + self.man.severities[s]); });
-    if (filters.year) filters.year.forEach(function (y) { parts.push('+year:' + self.man.years[y]); });
-    return fetch(this.api + '?limit=50&q=' + encodeURIComponent(parts.join(' '))).then(function (r) {
+    var self = this, u = this.api + '?limit=50&q=' + encodeURIComponent(q);
+    (filters.services || []).forEach(function (s) { u += '&services=' + encodeURIComponent(self.man.services[s]); });
+    (filters.sev || []).forEach(function (s) { u += '&severity=' + encodeURIComponent(self.man.severities[s]); });
+    (filters.year || []).forEach(function (y) { u += '&year=' + encodeURIComponent(self.man.years[y]); });
+    this.log.push(u);
+    return fetch(u).then(function (r) {
       if (!r.ok) throw new Error('search API: ' + r.status);
       return r.json();
     });
@@ -483,8 +486,7 @@
     this.root = root;
     this.t = function (k, n) { var s = root.getAttribute('data-t-' + k) || k; return s.replace('{n}', n); };
     this.siteRoot = root.getAttribute('data-root') || '';
-    var api = window.hindsightSearchAPI;
-    this.index = current = new Index(root.getAttribute('data-index'), api);
+    this.index = current = new Index(root.getAttribute('data-index'), null);
     this.input = root.querySelector('input[type=search]');
     this.status = root.querySelector('.search-status');
     this.list = root.querySelector('.search-results');
@@ -516,16 +518,29 @@
     this.root.setAttribute('data-state', 'busy');
     var ix = this.index;
     var started = performance.now();
-    var work = ix.api ? ix.init().then(function () { return self.runAPI(q, seq); }) : ix.search(q, this.filters).then(function (res) {
-      return ix.cards(res, 0, self.shown).then(function (cards) {
-        if (seq !== self.seq) return;
-        self.show(res.total, res.partial, cards, res.terms, res.facets);
+    var fromIndex = function () {
+      return ix.search(q, self.filters).then(function (res) {
+        return ix.cards(res, 0, self.shown).then(function (cards) {
+          if (seq !== self.seq) return;
+          self.show(res.total, res.partial, cards, res.terms, res.facets);
+        });
+      });
+    };
+    // Under hindsight serve, the server's search; the static index when it
+    // fails (still indexing, or stopped).
+    var work = ix.init().then(function () {
+      if (!ix.api) return fromIndex();
+      ix.log = [];
+      return self.runAPI(q, seq).catch(function () {
+        ix.api = null;
+        return fromIndex();
       });
     });
     return work.then(function () {
       if (seq !== self.seq) return;
       self.root.setAttribute('data-state', 'done');
       self.root.setAttribute('data-requests', JSON.stringify(ix.log));
+      self.root.setAttribute('data-source', ix.api ? 'api' : 'static');
       self.root.setAttribute('data-ms', String(Math.round(performance.now() - started)));
     }, function (err) {
       self.status.textContent = self.t('error') + ' (' + err.message + ')';
