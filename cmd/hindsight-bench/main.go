@@ -44,7 +44,7 @@ func main() {
 	runs := flag.Int("runs", 3, "number of timed builds")
 	dir := flag.String("dir", "", "corpus directory, generated if it has no hindsight.yaml (default: <user cache dir>/hindsight-bench/n<N>-v<version>)")
 	bin := flag.String("bin", "", "hindsight binary to time (default: go build ./cmd/hindsight)")
-	searchToo := flag.Bool("search", true, "also time the search index (cold, second search, one edit, query latency)")
+	searchToo := flag.Bool("search", true, "also measure search: the static index (time, size, files, bytes per query in Chromium when present) and the bleve index (cold, second search, one edit, query latency)")
 	out := flag.String("out", "", "parent folder of the build output (default: a temporary folder on disk; a tmpfs such as /dev/shm takes the disk's file-creation speed out of the figures)")
 	flag.Parse()
 	if err := run(*n, *runs, *dir, *bin, *out, *searchToo); err != nil {
@@ -94,6 +94,9 @@ func run(n, runs int, dir, bin, out string, searchToo bool) error {
 	}
 	report(results)
 	if searchToo {
+		if err := benchStatic(dir, filepath.Join(tmp, "public")); err != nil {
+			return err
+		}
 		return benchSearch(bin, dir, tmp)
 	}
 	return nil

@@ -143,6 +143,17 @@ func TestCustomerSiteLeaksNothing(t *testing.T) {
 			t.Errorf("the customer site lacks %q", want)
 		}
 	}
+	// The customer site's search index is among the files checked, and
+	// holds the approved words (analysed, in lower case).
+	index := ""
+	for name, b := range files {
+		if strings.HasPrefix(name, "customer/search/t/") {
+			index += string(b)
+		}
+	}
+	if !strings.Contains(index, `"publicsummary1"`) {
+		t.Error("the customer search index lacks the approved summary's words")
+	}
 	// The internal site does have the markers: they were read.
 	if !strings.Contains(string(files["incidents/published1/index.html"]), "LEAKrootcause1") {
 		t.Error("the internal page lacks its root cause: is the corpus read?")

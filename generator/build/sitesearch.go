@@ -37,7 +37,7 @@ func searchDoc(s *site.Site, p *postmortem.Postmortem) sitesearch.Doc {
 		Services: p.Services, Lang: p.Language}
 	if t := p.Date(); !t.IsZero() {
 		t = t.In(s.Config.Location)
-		sd.Date, sd.Year = t.Format("2006-01-02"), t.Year()
+		sd.Year = t.Year()
 	}
 	for i, text := range search.FieldTexts(p) {
 		sd.Fields = append(sd.Fields, sitesearch.Field{Text: text, Boost: search.TextFields[i].Boost})
@@ -59,7 +59,7 @@ func CustomerSearchDocs(cs *customer.Site) []sitesearch.Doc {
 			d.Services = append(d.Services, sv.Name)
 		}
 		if !i.Start.IsZero() {
-			d.Date, d.Year = i.Start.Format("2006-01-02"), i.Start.Year()
+			d.Year = i.Start.Year()
 		}
 		d.Fields = []sitesearch.Field{{Text: i.Title, Boost: 4}, {Text: i.SummaryText, Boost: 2}, {Text: i.ImpactText, Boost: 1.5},
 			{Text: strings.Join(d.Services, " "), Boost: 1}}

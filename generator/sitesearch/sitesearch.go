@@ -12,8 +12,8 @@
 //	           (severity, year, services), stop words and French articles
 //	t/N.js     a shard of terms: for each, its postings (document numbers
 //	           and scores) and result cards for its best documents (title,
-//	           link, date, and the passage around the word)
-//	d/N.js     cards of 64 documents by number, for results no shard
+//	           link, and the passage around the word), and the titles of more
+//	d/N.js     the titles of 64 documents by number, for results no shard
 //	           carries a card for
 //
 // The search page (themes/default/static/js/search.js) stems the query as
@@ -23,6 +23,7 @@ package sitesearch
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -43,13 +44,12 @@ import (
 type Doc struct {
 	URL      string // from the site root, "incidents/inc-1/"
 	Title    string
-	Date     string // as shown, "2025-03-14"; may be empty
 	Severity string
-	Year     int // 0 when unknown
+	Year     int // shown, and a facet; 0 when unknown
 	Services []string
 	Lang     string  // "en" or "fr"
 	Fields   []Field // the text, most telling first
-	Excerpt  string  // the passage shown when no word of the query has one
+	Excerpt  string  // the passage a card shows for a match in the title
 }
 
 // Field is a piece of a document's text and the weight of a match in it.
@@ -63,9 +63,10 @@ type Options struct {
 	// Synonyms map a word to words meaning the same (search.Synonyms):
 	// a query for the word also finds the others, ranked a little lower.
 	Synonyms search.Synonyms
-	// ShardBytes is the size a term shard is cut at (default 24 KB).
+	// ShardBytes is the size a term shard is cut at (default 10 KB).
 	ShardBytes int
-	// Cards is how many result cards a term carries (default 10).
+	// Cards is how many result cards with a passage a term carries
+	// (default 5: the first page of results).
 	Cards int
 }
 
@@ -84,9 +85,10 @@ const (
 	chunkDocs   = 64  // documents per d/N.js
 	snippetLen  = 160 // characters around a word in a card
 	k1, bm25B   = 1.2, 0.75
-	scoreScale  = 18.0 // quantised score q = scale·ln(1+w), one character
-	denseFactor = 4    // a term in more than n/denseFactor documents is stored as a bitmap
-	rareDigits  = 16   // a term with a digit in at most this many documents carries no cards
+	denseFactor = 4   // a term in more than n/denseFactor documents is stored as a bitmap
+	rareDigits  = 16  // a term with a digit in at most this many documents carries no cards
+	coverAll    = 100 // a term in at most this many documents has the titles of all
+	coverTop    = 30  // of the others, the titles of this many
 )
 
 // alphabet encodes numbers six bits to the character, safe in JSON strings.
@@ -109,12 +111,12 @@ type term struct {
 // search folder ("index.js", "t/0.js", ...).
 func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	if opts.ShardBytes <= 0 {
-		opts.ShardBytes = 24 << 10
+		opts.ShardBytes = 10 << 10
 	}
 	if opts.Cards <= 0 {
-		opts.Cards = 10
+		opts.Cards = 5 // the search page shows 5 results at first
 	}
-	terms, err := analyse(docs)
+	terms, vocab, err := analyse(docs)
 	if err != nil {
 		return nil, Stats{}, err
 	}
@@ -123,31 +125,45 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	}
 	names := slices.Sorted(maps.Keys(terms))
 	files := map[string][]byte{}
-	w := &writer{docs: docs, cards: opts.Cards}
+	w := &writer{docs: docs, cards: opts.Cards, scale: scaleFor(terms)}
 
 	// Entries on every core, then term shards cut by size in order, then
 	// encoded on every core.
 	entries := make([]entry, len(names))
 	parallel(len(names), func(i int) { entries[i] = w.entry(terms[names[i]]) })
+	prefix := urlPrefix(docs)
 	var shards []*shard
-	cur := &shard{}
+	cur := &shard{prefix: prefix}
 	for i, n := range names {
 		e := entries[i]
 		size := e.size
 		for _, c := range e.cards {
 			if _, ok := cur.docs[c.doc]; !ok {
-				size += cardDocSize(&docs[c.doc])
+				size += cardDocSize(&docs[c.doc], prefix)
 			}
 		}
-		if len(cur.terms) > 0 && cur.size+size > opts.ShardBytes {
+		for _, d := range e.titles {
+			if _, ok := cur.docs[d]; !ok {
+				size += cardDocSize(&docs[d], prefix)
+			}
+		}
+		// A shard ends at its size, but not between a term and the next one
+		// it begins, or one sharing its first four letters, unless it grew
+		// twice too big: a word's English and French stems ("expir",
+		// "expired") and the words being typed after it stay together.
+		if len(cur.terms) > 0 && cur.size+size > opts.ShardBytes &&
+			(!related(cur.terms[len(cur.terms)-1], n) || cur.size+size > 2*opts.ShardBytes) {
 			shards = append(shards, cur)
-			cur = &shard{}
+			cur = &shard{prefix: prefix}
 		}
 		cur.add(n, e, docs)
 		cur.size += size
 	}
 	if len(cur.terms) > 0 {
 		shards = append(shards, cur)
+	}
+	if err := addAliases(shards, vocab, terms, entries, names, docs); err != nil {
+		return nil, Stats{}, err
 	}
 	bounds := make([]string, len(shards))
 	encoded := make([][]byte, len(shards))
@@ -165,13 +181,16 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 		var cards [][]string
 		for i := start; i < end; i++ {
 			d := &docs[i]
-			cards = append(cards, []string{d.URL, d.Title, d.Date, clip(d.Excerpt, snippetLen)})
+			cards = append(cards, []string{strings.TrimPrefix(d.URL, prefix), d.Title})
 		}
 		name := fmt.Sprintf("d/%d.js", start/chunkDocs)
 		files[name] = jsonp(name, map[string]any{"start": start, "cards": cards})
 	}
 
 	man, err := manifest(docs, bounds)
+	if man != nil {
+		man["url"], man["scale"] = prefix, w.scale
+	}
 	if err != nil {
 		return nil, Stats{}, err
 	}
@@ -181,6 +200,116 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 		st.Bytes += int64(len(b))
 	}
 	return files, st, nil
+}
+
+// addAliases spares the search page a second shard for a word whose
+// English and French terms fall in different shards ("données": donné,
+// done): the shard of its English term gets the French term's entry, and
+// the titles of its cards, or a note that there is none, under "aliases".
+func addAliases(shards []*shard, vocab map[string]bool, terms map[string]*term, entries []entry, names []string, docs []Doc) error {
+	if len(shards) < 2 {
+		return nil
+	}
+	// Each word's terms in both languages, on every core.
+	words := slices.Sorted(maps.Keys(vocab))
+	stems := make([][2]string, len(words))
+	workers := runtime.GOMAXPROCS(0)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for k := range workers {
+		wg.Go(func() {
+			en, err := search.NewAnalyzer("en")
+			if err == nil {
+				var fr *search.Analyzer
+				if fr, err = search.NewAnalyzer("fr"); err == nil {
+					for i := k; i < len(words); i += workers {
+						e, f := en.Word(words[i]), fr.Word(words[i])
+						if len(e) == 1 && len(f) == 1 && e[0] != f[0] {
+							stems[i] = [2]string{e[0], f[0]}
+						}
+					}
+				}
+			}
+			errs[k] = err
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	first := make([]string, len(shards))
+	for i, sh := range shards {
+		first[i] = sh.first
+	}
+	shardOf := func(t string) int {
+		i, found := slices.BinarySearch(first, t)
+		if !found {
+			i--
+		}
+		return max(i, 0)
+	}
+	for _, st := range stems {
+		if st[0] == "" {
+			continue
+		}
+		e, f := st[:1], st[1:]
+		se, sf := shardOf(e[0]), shardOf(f[0])
+		if se == sf {
+			continue
+		}
+		sh := shards[se]
+		if _, ok := sh.aliases[f[0]]; ok {
+			continue
+		}
+		if sh.aliases == nil {
+			sh.aliases = map[string]any{}
+		}
+		if _, ok := terms[f[0]]; !ok {
+			sh.aliases[f[0]] = 0 // no such term
+			continue
+		}
+		i, _ := slices.BinarySearch(names, f[0])
+		alias := entries[i]
+		sh.aliases[f[0]] = sh.value(alias)
+		for _, c := range alias.cards {
+			sh.addDoc(c.doc, docs)
+		}
+		for _, d := range alias.titles {
+			sh.addDoc(d, docs)
+		}
+	}
+	return nil
+}
+
+// urlPrefix is the folder every document's URL begins with ("incidents/"),
+// which cards leave out.
+func urlPrefix(docs []Doc) string {
+	if len(docs) == 0 {
+		return ""
+	}
+	p := docs[0].URL
+	for i := range docs {
+		for !strings.HasPrefix(docs[i].URL, p) {
+			p = p[:len(p)-1]
+		}
+	}
+	return p[:strings.LastIndexByte(p, '/')+1]
+}
+
+// related reports whether two neighbouring words should share a shard: the
+// first begins the second, or they share their first four letters.
+func related(a, b string) bool {
+	if strings.ContainsAny(a+b, "0123456789") { // numbers, versions, times: no words to type
+		return false
+	}
+	if strings.HasPrefix(b, a) {
+		return true
+	}
+	n := 0
+	for n < len(a) && n < len(b) && a[n] == b[n] {
+		n++
+	}
+	return n >= 4
 }
 
 // parallel calls fn(0..n-1) on every core.
@@ -204,7 +333,7 @@ func parallel(n int, fn func(i int)) {
 //
 // BM25 needs each field's length against the average: byte lengths stand in
 // for term counts, which gives the same ratio without a first pass.
-func analyse(docs []Doc) (map[string]*term, error) {
+func analyse(docs []Doc) (map[string]*term, map[string]bool, error) {
 	var avg [maxFields]float64
 	for i := range docs {
 		for f, fld := range docs[i].Fields {
@@ -218,6 +347,7 @@ func analyse(docs []Doc) (map[string]*term, error) {
 	type local struct {
 		names []string
 		posts [][]posting
+		words [2]map[string][]int32
 		err   error
 	}
 	locals := make([]local, workers)
@@ -226,7 +356,8 @@ func analyse(docs []Doc) (map[string]*term, error) {
 		wg.Go(func() {
 			l := &locals[k]
 			ids := map[string]int32{}
-			words := [2]map[string][]int32{{}, {}} // per language: word → term numbers
+			l.words = [2]map[string][]int32{{}, {}} // per language: word → term numbers
+			words := l.words
 			var ans [2]*search.Analyzer
 			for li, lang := range []string{"en", "fr"} {
 				if ans[li], l.err = search.NewAnalyzer(lang); l.err != nil {
@@ -305,10 +436,16 @@ func analyse(docs []Doc) (map[string]*term, error) {
 	wg.Wait()
 	n := float64(len(docs))
 	terms := map[string]*term{}
+	vocab := map[string]bool{}
 	for k := range locals {
 		l := &locals[k]
 		if l.err != nil {
-			return nil, l.err
+			return nil, nil, l.err
+		}
+		for _, m := range l.words {
+			for w := range m {
+				vocab[w] = true
+			}
 		}
 		for id, name := range l.names {
 			e := terms[name]
@@ -327,7 +464,7 @@ func analyse(docs []Doc) (map[string]*term, error) {
 			e.posts[j].w *= idf
 		}
 	}
-	return terms, nil
+	return terms, vocab, nil
 }
 
 // merge merges two lists of postings in document order.
@@ -419,18 +556,20 @@ type entry struct {
 	postings string // encoded, see encodePostings
 	syn      string
 	cards    []card
-	size     int // bytes it adds to the shard, its documents' cards aside
+	titles   []int32 // documents whose title the shard holds, without a passage
+	size     int     // bytes it adds to the shard, its documents' titles aside
 }
 
 type writer struct {
 	docs  []Doc
 	cards int
+	scale float64 // of level
 }
 
 func (w *writer) entry(t *term) entry {
-	e := entry{df: len(t.posts), postings: encodePostings(t.posts, len(w.docs))}
+	e := entry{df: len(t.posts), postings: encodePostings(t.posts, len(w.docs), w.scale)}
 	if t.syn != nil {
-		e.syn = encodePostings(t.syn, len(w.docs))
+		e.syn = encodePostings(t.syn, len(w.docs), w.scale)
 	}
 	// Cards for the best documents, of the term or of its synonyms.
 	posts := t.posts
@@ -438,8 +577,31 @@ func (w *writer) entry(t *term) entry {
 		posts = t.syn
 	}
 	if cardsFor(t.name, len(posts)) {
-		for _, p := range top(posts, w.cards) {
+		// A passage for the best, a title for the others: all of them
+		// when the word is rare enough, so that the results of a query
+		// with it need no other file; the best of them otherwise.
+		cover := posts
+		switch {
+		case dense(len(posts), len(w.docs)): // one score for all: the page ranks them in order
+			cover = posts[:min(len(posts), coverTop)]
+		case len(posts) > coverAll:
+			cover = top(posts, coverTop, w.scale)
+		}
+		best := top(cover, w.cards, w.scale)
+		if dense(len(posts), len(w.docs)) {
+			best = cover[:min(len(cover), w.cards)]
+		}
+		for _, p := range best {
 			e.cards = append(e.cards, card{p.doc, w.snippet(p)})
+		}
+		if len(t.posts) > 0 && len(t.syn) > 0 { // the best found through synonyms, too
+			cover = append(slices.Clone(cover), top(t.syn, coverTop, w.scale)...)
+		}
+		for _, p := range cover {
+			if !slices.ContainsFunc(best, func(b posting) bool { return b.doc == p.doc }) &&
+				!slices.Contains(e.titles, p.doc) {
+				e.titles = append(e.titles, p.doc)
+			}
 		}
 	}
 	e.size = len(t.name) + len(e.postings) + len(e.syn) + 16
@@ -449,16 +611,20 @@ func (w *writer) entry(t *term) entry {
 	return e
 }
 
-// top returns the k best postings, best first (the first in document
-// order among equals).
-func top(posts []posting, k int) []posting {
+// top returns the k best postings, best first, as the search page ranks a
+// word's documents: by quantised score, then in document order.
+func top(posts []posting, k int, scale float64) []posting {
+	better := func(a, b posting) bool {
+		qa, qb := level(a.w, scale), level(b.w, scale)
+		return qa > qb || qa == qb && a.doc < b.doc
+	}
 	best := make([]posting, 0, k+1)
 	for _, p := range posts {
-		if len(best) == k && p.w <= best[k-1].w {
+		if len(best) == k && !better(p, best[k-1]) {
 			continue
 		}
 		i := len(best)
-		for i > 0 && best[i-1].w < p.w {
+		for i > 0 && better(p, best[i-1]) {
 			i--
 		}
 		best = slices.Insert(best, i, p)
@@ -532,9 +698,9 @@ func clip(s string, n int) string {
 // character and one score for all; otherwise, for each document, the gap
 // from the previous one (five bits to the character, the sixth bit set on
 // all but the last) then its score.
-func encodePostings(posts []posting, n int) string {
+func encodePostings(posts []posting, n int, scale float64) string {
 	var b strings.Builder
-	if len(posts) > n/denseFactor && len(posts) > 64 {
+	if dense(len(posts), n) {
 		bits := make([]byte, (n+5)/6)
 		var sum float64
 		for _, p := range posts {
@@ -542,7 +708,7 @@ func encodePostings(posts []posting, n int) string {
 			sum += float64(p.w)
 		}
 		b.WriteByte('*')
-		b.WriteByte(quantise(float32(sum / float64(len(posts)))))
+		b.WriteByte(quantise(float32(sum/float64(len(posts))), scale))
 		for _, v := range bits {
 			b.WriteByte(alphabet[v])
 		}
@@ -567,24 +733,45 @@ func encodePostings(posts []posting, n int) string {
 			}
 			b.WriteByte(alphabet[v])
 		}
-		b.WriteByte(quantise(p.w))
+		b.WriteByte(quantise(p.w, scale))
 	}
 	return b.String()
 }
 
-// quantise maps a score to one character: scale·ln(1+w), capped.
-func quantise(w float32) byte {
-	q := int(math.Round(scoreScale * math.Log1p(float64(max(w, 0)))))
-	return alphabet[min(max(q, 1), 63)]
+// dense reports whether a term in df of n documents has its postings
+// stored as a bitmap.
+func dense(df, n int) bool { return df > n/denseFactor && df > 64 }
+
+// quantise maps a score to one character of the alphabet: level(w).
+func quantise(w float32, scale float64) byte { return alphabet[level(w, scale)] }
+
+// level is a score on 1..63: scale·ln(1+w), the scale making the index's
+// best score 63. The search page ranks by it, so cards are chosen by it too.
+func level(w float32, scale float64) int {
+	q := int(math.Round(scale * math.Log1p(float64(max(w, 0)))))
+	return min(max(q, 1), 63)
+}
+
+// scaleFor is the scale of level for the best score of an index.
+func scaleFor(terms map[string]*term) float64 {
+	best := float32(1)
+	for _, t := range terms {
+		for _, p := range t.posts {
+			best = max(best, p.w)
+		}
+	}
+	return 63 / math.Log1p(float64(best))
 }
 
 // shard gathers terms until it reaches its size.
 type shard struct {
-	first string
-	terms []string
-	data  map[string][]any
-	docs  map[int32][]string
-	size  int
+	prefix  string // of every document's URL, left out
+	aliases map[string]any
+	first   string
+	terms   []string
+	data    map[string][]any
+	docs    map[int32][]string
+	size    int
 }
 
 func (s *shard) add(name string, e entry, docs []Doc) {
@@ -594,35 +781,59 @@ func (s *shard) add(name string, e entry, docs []Doc) {
 		s.docs = map[int32][]string{}
 	}
 	s.terms = append(s.terms, name)
+	for _, c := range e.cards {
+		s.addDoc(c.doc, docs)
+	}
+	for _, d := range e.titles {
+		s.addDoc(d, docs)
+	}
+	s.data[name] = s.value(e)
+}
+
+// value is an entry as the shard file holds it: document frequency,
+// postings, cards, and postings through synonyms when there are any.
+func (s *shard) value(e entry) []any {
 	cards := make([][]any, 0, len(e.cards))
 	for _, c := range e.cards {
 		cards = append(cards, []any{c.doc, c.snippet})
-		if _, ok := s.docs[c.doc]; !ok {
-			d := &docs[c.doc]
-			s.docs[c.doc] = []string{d.URL, d.Title, d.Date}
-		}
 	}
 	v := []any{e.df, e.postings, cards}
 	if e.syn != "" {
 		v = append(v, e.syn)
 	}
-	s.data[name] = v
+	return v
 }
 
-func cardDocSize(d *Doc) int { return len(d.URL) + len(d.Title) + len(d.Date) + 20 }
+func (s *shard) addDoc(n int32, docs []Doc) {
+	if _, ok := s.docs[n]; !ok {
+		d := &docs[n]
+		s.docs[n] = []string{strings.TrimPrefix(d.URL, s.prefix), d.Title}
+	}
+}
+
+func cardDocSize(d *Doc, prefix string) int { return len(d.URL) - len(prefix) + len(d.Title) + 12 }
 
 func (s *shard) encode(name string) []byte {
 	docs := map[string][]string{}
 	for k, v := range s.docs {
 		docs[fmt.Sprint(k)] = v
 	}
-	return jsonp(name, map[string]any{"terms": s.data, "docs": docs})
+	out := map[string]any{"terms": s.data, "docs": docs}
+	if len(s.aliases) > 0 {
+		out["aliases"] = s.aliases
+	}
+	return jsonp(name, out)
 }
 
 // manifest is index.js: what every query needs before its first shard.
 func manifest(docs []Doc, bounds []string) (map[string]any, error) {
-	services, sevs, years := map[string]bool{}, map[string]bool{}, map[int]bool{}
+	services, sevs, years, langs := map[string]bool{}, map[string]bool{}, map[int]bool{}, map[string]bool{}
 	for i := range docs {
+		if docs[i].Lang == "fr" {
+			langs["fr"] = true
+		} else {
+			langs["en"] = true
+		}
 		for _, s := range docs[i].Services {
 			services[s] = true
 		}
@@ -685,7 +896,7 @@ func manifest(docs []Doc, bounds []string) (map[string]any, error) {
 	return map[string]any{
 		"version": Version, "docs": len(docs), "chunk": chunkDocs, "shards": bounds,
 		"services": svcList, "severities": sevList, "years": yearNames, "width": width,
-		"facets": facets.String(), "stop": stop["en"], "stop_fr": stop["fr"], "articles": stop["articles"],
+		"facets": facets.String(), "langs": slices.Sorted(maps.Keys(langs)), "stop": stop["en"], "stop_fr": stop["fr"], "articles": stop["articles"],
 	}, nil
 }
 

@@ -6,6 +6,7 @@ package browser
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"testing"
@@ -27,6 +28,24 @@ func Find() string {
 	return ""
 }
 
+// Start starts the browser at path and returns a tab, with a function that
+// closes both.
+func Start(path string) (context.Context, func(), error) {
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true), // CI runs as root in a container
+	)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	if err := chromedp.Do(ctx); err != nil { // starts the browser, for as long as ctx
+		cancelC()
+		cancelA()
+		return nil, nil, fmt.Errorf("starting %s: %w", path, err)
+	}
+	return ctx, func() { cancelC(); cancelA() }, nil
+}
+
 // New returns a browser tab for t, closed when the test ends; it skips (or
 // fails, under HINDSIGHT_BROWSER_TESTS=1) when there is no browser.
 func New(t testing.TB) context.Context {
@@ -38,20 +57,11 @@ func New(t testing.TB) context.Context {
 		}
 		t.Skip("no Chromium found; set HINDSIGHT_CHROME or install chromium to run the browser tests")
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true), // CI runs as root in a container
-		chromedp.Flag("allow-file-access-from-files", false),
-	)
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	bctx, cancelC := chromedp.NewContext(actx)
-	if err := chromedp.Do(bctx); err != nil { // starts the browser, for as long as bctx
-		cancelC()
-		cancelA()
-		t.Fatalf("starting %s: %v", path, err)
+	bctx, stop, err := Start(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	ctx, cancelT := context.WithTimeout(bctx, 3*time.Minute)
-	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
+	ctx, cancel := context.WithTimeout(bctx, 3*time.Minute)
+	t.Cleanup(func() { cancel(); stop() })
 	return ctx
 }

@@ -207,8 +207,10 @@
   }
 
   // ---- Analysers ---------------------------------------------------------
-  var STOP = { en: {}, fr: {} }, ARTICLES = {};
+  var STOP = { en: {}, fr: {} }, ARTICLES = {}, LANGS = ['en', 'fr'];
   function setLists(man) {
+    if (man.langs && man.langs.length) LANGS = man.langs; // only the languages the site has
+    if (man.scale > 0) SCALE = man.scale;
     (man.stop || []).forEach(function (w) { STOP.en[w] = true; });
     (man.stop_fr || []).forEach(function (w) { STOP.fr[w] = true; });
     (man.articles || []).forEach(function (w) { ARTICLES[w] = true; });
@@ -238,7 +240,8 @@
   // ---- The index ---------------------------------------------------------
   var ALPHA = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', VAL = {};
   for (var a = 0; a < 64; a++) VAL[ALPHA[a]] = a;
-  function score(ch) { return Math.exp(VAL[ch] / 18) - 1; }
+  var SCALE = 18; // of the scores, from the manifest
+  function score(ch) { return Math.exp(VAL[ch] / SCALE) - 1; }
   // postings decodes a term's postings into out (doc → score), each times f.
   function postings(str, n, out, f) {
     var i, d;
@@ -317,8 +320,12 @@
   function parse(q) {
     var list = [];
     words(q.slice(0, 500), function (w) {
+      // A stop word in either language is left out, as bleve leaves it out
+      // of the text in that language: "de" in "perte de messages".
+      var lw = lower(w);
+      if (LANGS.some(function (l) { return STOP[l][lw]; })) return;
       var terms = {};
-      analyse(w, 'en').concat(analyse(w, 'fr')).forEach(function (t) { if (t) terms[t] = true; });
+      LANGS.forEach(function (l) { analyse(w, l).forEach(function (t) { if (t) terms[t] = true; }); });
       var ts = Object.keys(terms);
       if (ts.length) list.push({ word: lower(w), terms: ts });
     });
@@ -338,41 +345,67 @@
   // search answers a query: {total, results: [{doc, score}], facets, partial, terms}.
   Index.prototype.search = function (q, filters) {
     var self = this, qwords = parse(q);
-    this.log = [];
+    var loadAll = function (need) {
+      return Promise.all(Object.keys(need).map(function (s) { return self.load('t/' + s); }));
+    };
     return this.init().then(function () {
+      // First the shard of each word's first term; a word's other terms
+      // are often there too, or named in its aliases.
+      var need = {};
+      qwords.forEach(function (w) { need[self.shardOf(w.terms[0])] = true; });
+      return loadAll(need);
+    }).then(function (first) {
       var need = {};
       qwords.forEach(function (w) {
-        w.terms.forEach(function (t) { need[self.shardOf(t)] = true; });
-        if (w.prefix) {
-          var s = self.shardOf(w.word);
-          need[s] = true;
-          if (s + 1 < self.man.shards.length && self.man.shards[s + 1].indexOf(w.word) === 0) need[s + 1] = true;
-        }
+        var home = self.loaded['t/' + self.shardOf(w.terms[0])];
+        w.terms.slice(1).forEach(function (t) {
+          if (!(home.aliases && t in home.aliases)) need[self.shardOf(t)] = true;
+        });
       });
-      return Promise.all(Object.keys(need).map(function (s) { return self.load('t/' + s); }));
+      return loadAll(need).then(function (more) { return first.concat(more); });
     }).then(function (shards) {
       var matched = {}; // terms that count, for highlighting
       var sets = qwords.map(function (w) {
-        var m = new Map(), found = false;
+        var m = new Map(), found = false, syn = new Map();
         function use(name, entry, f) {
           postings(entry[1], self.man.docs, m, f);
-          if (entry[3] && f === 1) postings(entry[3], self.man.docs, m, 1);
+          if (entry[3] && f === 1) postings(entry[3], self.man.docs, syn, 1);
           matched[name] = true;
         }
+        // below adds documents found otherwise than by the word itself
+        // (synonyms, words it begins, typos) under those with the word.
+        function below(more) {
+          var floor = Infinity;
+          m.forEach(function (w) { floor = Math.min(floor, w); });
+          more.forEach(function (w, d) { if (!m.has(d)) put(m, d, Math.min(w, floor * 0.99)); });
+        }
+        var seen = {};
         shards.forEach(function (sh) {
-          w.terms.forEach(function (t) { var e = sh.terms[t]; if (e) { use(t, e, 1); found = true; } });
+          w.terms.forEach(function (t) {
+            var e = sh.terms[t] || (sh.aliases && sh.aliases[t]);
+            if (e && !seen[t]) { seen[t] = true; use(t, e, 1); found = true; }
+          });
         });
+        if (syn.size) { below(syn); found = true; }
         if (w.prefix && w.word.length >= 2) {
           // Terms that start with the word, or that the word starts with when
-          // it is that term with a suffix being typed ("certifica": certif).
+          // it is that term with a suffix being typed ("certifica": certif),
+          // looked for beside the word's stems, in their shards.
           var cands = [];
           shards.forEach(function (sh) {
             for (var t in sh.terms) {
-              if (w.terms.indexOf(t) < 0 && (t.indexOf(w.word) === 0 || (w.word.indexOf(t) === 0 && t.length >= Math.max(4, w.word.length - 3)))) cands.push([t, sh.terms[t]]);
+              if (w.terms.indexOf(t) < 0 && w.terms.some(function (x) { return t.indexOf(x) === 0; }) &&
+                  (t.indexOf(w.word) === 0 || (w.word.indexOf(t) === 0 && t.length >= Math.max(4, w.word.length - 3)))) cands.push([t, sh.terms[t]]);
             }
           });
           cands.sort(function (a, b) { return b[1][0] - a[1][0]; });
-          cands.slice(0, 30).forEach(function (c) { use(c[0], c[1], 0.6); found = true; });
+          var more = new Map();
+          cands.slice(0, 30).forEach(function (c) {
+            postings(c[1][1], self.man.docs, more, 0.6);
+            matched[c[0]] = true;
+            found = true;
+          });
+          below(more);
         }
         if (!found && Array.from(w.word).length >= 5) { // one typo
           shards.forEach(function (sh) {
@@ -426,11 +459,19 @@
           var e = sh.terms[t];
           if (!e) continue;
           for (var j = 0; j < e[2].length; j++) {
-            if (e[2][j][0] === r.doc) { var d = sh.docs[r.doc]; card = { url: d[0], title: d[1], date: d[2], snippet: e[2][j][1] }; return true; }
+            var d = sh.docs[r.doc];
+            if (e[2][j][0] === r.doc && d) { card = { url: d[0], title: d[1], snippet: e[2][j][1] }; return true; }
           }
         }
         return false;
       });
+      if (!card) { // a title the shards hold, without a passage
+        res.shards.some(function (sh) {
+          var d = sh.docs[r.doc];
+          if (d) card = { url: d[0], title: d[1], snippet: '' };
+          return !!d;
+        });
+      }
       out[i] = card;
       if (!card) missing[Math.floor(r.doc / self.man.chunk)] = true;
     });
@@ -439,9 +480,11 @@
         var c = out[i];
         if (!c) {
           var ch = self.loaded['d/' + Math.floor(r.doc / self.man.chunk)], v = ch.cards[r.doc - ch.start];
-          c = { url: v[0], title: v[1], date: v[2], snippet: v[3] };
+          c = { url: v[0], title: v[1], snippet: '' };
         }
         var fs = self.facetsOf(r.doc);
+        c.url = self.man.url + c.url;
+        c.date = self.man.years[fs.year];
         c.severity = self.man.severities[fs.sev];
         c.services = fs.services.map(function (s) { return self.man.services[s]; });
         return c;
@@ -472,7 +515,7 @@
   function highlight(parent, text, terms) {
     var last = 0;
     words(text, function (w, s, e) {
-      var hit = analyse(w, 'en').concat(analyse(w, 'fr')).some(function (t) { return terms[t]; });
+      var hit = LANGS.some(function (l) { return analyse(w, l).some(function (t) { return terms[t]; }); });
       if (!hit) return;
       parent.appendChild(document.createTextNode(text.slice(last, s)));
       parent.appendChild(el('mark', null, text.slice(s, e)));
@@ -480,6 +523,10 @@
     });
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
+
+  // PAGE is how many results show at first, and each "more" adds: few,
+  // so that their cards are in the shards the query loads.
+  var PAGE = 5;
 
   function Page(root) {
     var self = this;
@@ -493,15 +540,15 @@
     this.facetBox = root.querySelector('.search-facets');
     this.more = root.querySelector('.search-more');
     this.filters = { sev: [], year: [], services: [] };
-    this.shown = 10;
+    this.shown = PAGE;
     this.seq = 0;
     var timer;
     this.input.addEventListener('input', function () {
       clearTimeout(timer);
-      timer = setTimeout(function () { self.shown = 10; self.run(); }, 80);
+      timer = setTimeout(function () { self.shown = PAGE; self.run(); }, 80);
     });
-    root.querySelector('form').addEventListener('submit', function (e) { e.preventDefault(); self.shown = 10; self.run(); });
-    this.more.addEventListener('click', function () { self.shown += 10; self.run(); });
+    root.querySelector('form').addEventListener('submit', function (e) { e.preventDefault(); self.shown = PAGE; self.run(); });
+    this.more.addEventListener('click', function () { self.shown += PAGE; self.run(); });
     var q = new URLSearchParams(location.search).get('q');
     if (q) { this.input.value = q; }
     this.run();
@@ -517,6 +564,7 @@
     }
     this.root.setAttribute('data-state', 'busy');
     var ix = this.index;
+    ix.log = []; // the files this query loads
     var started = performance.now();
     var fromIndex = function () {
       return ix.search(q, self.filters).then(function (res) {
@@ -530,7 +578,6 @@
     // fails (still indexing, or stopped).
     var work = ix.init().then(function () {
       if (!ix.api) return fromIndex();
-      ix.log = [];
       return self.runAPI(q, seq).catch(function () {
         ix.api = null;
         return fromIndex();
@@ -596,7 +643,7 @@
         box.addEventListener('change', function () {
           var l = self.filters[key], i = l.indexOf(v);
           if (box.checked && i < 0) l.push(v); else if (!box.checked && i >= 0) l.splice(i, 1);
-          self.shown = 10; self.run();
+          self.shown = PAGE; self.run();
         });
         lab.appendChild(box);
         lab.appendChild(document.createTextNode(' ' + (names[v] || '—') + ' '));

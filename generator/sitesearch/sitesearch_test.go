@@ -1,0 +1,203 @@
+package sitesearch
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"strings"
+	"testing"
+)
+
+// decode reads a shard or manifest file back, as the search page does.
+func decode(t *testing.T, b []byte) (string, map[string]any) {
+	t.Helper()
+	s := string(b)
+	if !strings.HasPrefix(s, "hindsightSearch(") || !strings.HasSuffix(s, ");\n") {
+		t.Fatalf("not a JSONP file: %.60s", s)
+	}
+	s = strings.TrimSuffix(strings.TrimPrefix(s, "hindsightSearch("), ");\n")
+	comma := strings.IndexByte(s, ',')
+	var name string
+	var data map[string]any
+	if err := json.Unmarshal([]byte(s[:comma]), &name); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(s[comma+1:]), &data); err != nil {
+		t.Fatal(err)
+	}
+	return name, data
+}
+
+// decodePostings is search.js's postings().
+func decodePostings(s string, n int) map[int]int {
+	val := func(c byte) int { return strings.IndexByte(alphabet, c) }
+	out := map[int]int{}
+	if s[0] == '*' {
+		q := val(s[1])
+		for i := 2; i < len(s); i++ {
+			for b := range 6 {
+				if d := (i-2)*6 + b; val(s[i])&(1<<b) != 0 && d < n {
+					out[d] = q
+				}
+			}
+		}
+		return out
+	}
+	d := -1
+	for i := 0; i < len(s); {
+		gap := 0
+		for {
+			x := val(s[i])
+			i++
+			gap = gap*32 + x&31
+			if x&32 == 0 {
+				break
+			}
+		}
+		d += gap
+		out[d] = val(s[i])
+		i++
+	}
+	return out
+}
+
+func testDocs(n int) []Doc {
+	var docs []Doc
+	for i := range n {
+		body := "routine maintenance window"
+		if i%5 == 0 { // in fewer than a quarter of the documents: scored one by one
+			body = "the certificate expired on the load balancer"
+		}
+		if i == 7 {
+			body = "certificate certificate certificate expired twice, certificates everywhere"
+		}
+		docs = append(docs, Doc{URL: fmt.Sprintf("incidents/inc-%d/", i), Title: fmt.Sprintf("Incident %d", i),
+			Severity: "SEV2", Year: 2025, Services: []string{"api"}, Lang: "en",
+			Fields: []Field{{Text: fmt.Sprintf("Incident %d", i), Boost: 4}, {Text: body, Boost: 1}}, Excerpt: body})
+	}
+	return docs
+}
+
+// TestIndexRoundTrip builds an index and reads it as the page does: every
+// document with the word is in its postings, the best first among its
+// cards, their titles in the shard, and nothing else.
+func TestIndexRoundTrip(t *testing.T) {
+	docs := testDocs(300)
+	files, st, err := Build(docs, Options{ShardBytes: 2 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Shards < 2 || st.Docs != 300 || st.Files != len(files) {
+		t.Fatalf("stats %+v for %d files", st, len(files))
+	}
+	_, man := decode(t, files["index.js"])
+	if man["url"] != "incidents/" || man["docs"].(float64) != 300 {
+		t.Errorf("manifest: url %v, docs %v", man["url"], man["docs"])
+	}
+	var bounds []string
+	for _, b := range man["shards"].([]any) {
+		bounds = append(bounds, b.(string))
+	}
+	shardOf := func(term string) int {
+		i := 0
+		for i+1 < len(bounds) && bounds[i+1] <= term {
+			i++
+		}
+		return i
+	}
+	_, sh := decode(t, files[fmt.Sprintf("t/%d.js", shardOf("certif"))])
+	e, ok := sh["terms"].(map[string]any)["certif"].([]any)
+	if !ok {
+		t.Fatalf("no certif in its shard: %v", sh["terms"])
+	}
+	posts := decodePostings(e[1].(string), 300)
+	if len(posts) != 61 || int(e[0].(float64)) != 61 {
+		t.Fatalf("certif: df %v, %d postings, want 61", e[0], len(posts))
+	}
+	for d := range posts {
+		if d%5 != 0 && d != 7 {
+			t.Errorf("document %d has no certificate", d)
+		}
+	}
+	cards := e[2].([]any)
+	if len(cards) != 5 {
+		t.Fatalf("%d cards, want 5", len(cards))
+	}
+	first := cards[0].([]any)
+	if first[0].(float64) != 7 || !strings.Contains(first[1].(string), "certificate certificate") {
+		t.Errorf("the best card is %v, want document 7 and its passage", first)
+	}
+	for _, c := range cards {
+		d := fmt.Sprint(c.([]any)[0])
+		if title := sh["docs"].(map[string]any)[d]; title == nil || title.([]any)[0] != "inc-"+d+"/" {
+			t.Errorf("card %s has no title in the shard: %v", d, title)
+		}
+	}
+	if q := posts[7]; q <= posts[0] {
+		t.Errorf("document 7 scores %d, not above document 0's %d", q, posts[0])
+	}
+
+	// Chunks: titles by number.
+	_, ch := decode(t, files["d/1.js"])
+	if ch["start"].(float64) != 64 || len(ch["cards"].([]any)) != 64 {
+		t.Errorf("d/1.js: start %v, %d cards", ch["start"], len(ch["cards"].([]any)))
+	}
+}
+
+// TestDenseTerms: a term in more than a quarter of the documents is a
+// bitmap with one score, and its cards follow document order, as the page
+// ranks it.
+func TestDenseTerms(t *testing.T) {
+	files, _, err := Build(testDocs(300), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range files {
+		if !strings.HasPrefix(name, "t/") {
+			continue
+		}
+		_, sh := decode(t, b)
+		e, ok := sh["terms"].(map[string]any)["routin"].([]any)
+		if !ok {
+			continue
+		}
+		if !strings.HasPrefix(e[1].(string), "*") {
+			t.Fatalf("routin is in most documents but not a bitmap: %.20s", e[1])
+		}
+		if got := len(decodePostings(e[1].(string), 300)); got != 239 {
+			t.Errorf("the bitmap holds %d documents, want 239", got)
+		}
+		if c := e[2].([]any); c[0].([]any)[0].(float64) != 1 || c[1].([]any)[0].(float64) != 2 {
+			t.Errorf("cards of a bitmap term out of document order: %v", c)
+		}
+		return
+	}
+	t.Fatal("no shard holds routin")
+}
+
+func TestLevel(t *testing.T) {
+	for _, w := range []float32{0, 0.5, 3, 40, 1e6} {
+		q := level(w, 63/math.Log1p(40))
+		if q < 1 || q > 63 {
+			t.Errorf("level(%v) = %d", w, q)
+		}
+	}
+	if level(40, 63/math.Log1p(40)) != 63 || level(20, 63/math.Log1p(40)) >= 63 {
+		t.Error("the best score should be the only one at 63")
+	}
+}
+
+func TestRelatedAndPrefix(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{{"expir", "expired", true}, {"certif", "certificat", true}, {"dn", "dns", true}, {"latenc", "latency", true},
+		{"disk", "dist", false}, {"2024", "20240", false}, {"abc", "abd", false}} {
+		if got := related(c.a, c.b); got != c.want {
+			t.Errorf("related(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+	if p := urlPrefix([]Doc{{URL: "incidents/a/"}, {URL: "incidents/abc/"}}); p != "incidents/" {
+		t.Errorf("urlPrefix = %q", p)
+	}
+}
