@@ -97,6 +97,7 @@ const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789
 type posting struct {
 	doc   int32
 	w     float32
+	q     uint8 // level(w), once the index's scale is known
 	field int16 // the most telling field the term occurs in
 	pos   int32 // byte offset of its first occurrence there
 }
@@ -126,6 +127,7 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	names := slices.Sorted(maps.Keys(terms))
 	files := map[string][]byte{}
 	w := &writer{docs: docs, cards: opts.Cards, scale: scaleFor(terms)}
+	setLevels(terms, w.scale)
 
 	// Entries on every core, then term shards cut by size in order, then
 	// encoded on every core.
@@ -498,29 +500,31 @@ func addSynonyms(terms map[string]*term, syn search.Synonyms) error {
 		}
 		ans = append(ans, an)
 	}
-	for _, word := range slices.Sorted(maps.Keys(syn)) {
-		if strings.Contains(word, " ") {
-			continue // a query word never holds a space
+	// Each word's documents through its synonyms (merged in document order,
+	// the best score of each), on every core; then given to its terms.
+	words := slices.Sorted(maps.Keys(syn))
+	found := make([][]posting, len(words))
+	parallel(len(words), func(i int) {
+		if strings.Contains(words[i], " ") {
+			return // a query word never holds a space
 		}
-		best := map[int32]posting{}
-		for _, other := range syn[word] {
+		var lists [][]posting
+		for _, other := range syn[words[i]] {
 			if strings.Contains(other, " ") {
 				continue
 			}
 			for _, an := range ans {
 				for _, t := range an.Word(other) {
 					if e := terms[t]; e != nil {
-						for _, p := range e.posts {
-							p.w *= 0.8
-							if q, ok := best[p.doc]; !ok || p.w > q.w {
-								best[p.doc] = p
-							}
-						}
+						lists = append(lists, e.posts)
 					}
 				}
 			}
 		}
-		if len(best) == 0 {
+		found[i] = mergeBest(lists, 0.8)
+	})
+	for i, word := range words {
+		if len(found[i]) == 0 {
 			continue
 		}
 		for _, an := range ans {
@@ -530,17 +534,45 @@ func addSynonyms(terms map[string]*term, syn search.Synonyms) error {
 					e = &term{name: t}
 					terms[t] = e
 				}
-				if e.syn != nil {
-					continue
+				if e.syn == nil {
+					e.syn = slices.Clone(found[i]) // each its own: levels are set in parallel
 				}
-				for _, p := range best {
-					e.syn = append(e.syn, p)
-				}
-				slices.SortFunc(e.syn, func(a, b posting) int { return int(a.doc - b.doc) })
 			}
 		}
 	}
 	return nil
+}
+
+// mergeBest merges lists of postings in document order into one, keeping
+// the best score of each document, times f.
+func mergeBest(lists [][]posting, f float32) []posting {
+	var out []posting
+	for _, l := range lists {
+		merged := make([]posting, 0, len(out)+len(l))
+		i, j := 0, 0
+		for i < len(out) || j < len(l) {
+			switch {
+			case j == len(l) || i < len(out) && out[i].doc < l[j].doc:
+				merged = append(merged, out[i])
+				i++
+			case i == len(out) || l[j].doc < out[i].doc:
+				p := l[j]
+				p.w *= f
+				merged = append(merged, p)
+				j++
+			default: // the same document
+				p := l[j]
+				p.w *= f
+				if out[i].w > p.w {
+					p = out[i]
+				}
+				merged = append(merged, p)
+				i, j = i+1, j+1
+			}
+		}
+		out = merged
+	}
+	return out
 }
 
 // card is a result card a term carries: a document and the passage around
@@ -585,9 +617,9 @@ func (w *writer) entry(t *term) entry {
 		case dense(len(posts), len(w.docs)): // one score for all: the page ranks them in order
 			cover = posts[:min(len(posts), coverTop)]
 		case len(posts) > coverAll:
-			cover = top(posts, coverTop, w.scale)
+			cover = top(posts, coverTop)
 		}
-		best := top(cover, w.cards, w.scale)
+		best := top(cover, w.cards)
 		if dense(len(posts), len(w.docs)) {
 			best = cover[:min(len(cover), w.cards)]
 		}
@@ -595,7 +627,7 @@ func (w *writer) entry(t *term) entry {
 			e.cards = append(e.cards, card{p.doc, w.snippet(p)})
 		}
 		if len(t.posts) > 0 && len(t.syn) > 0 { // the best found through synonyms, too
-			cover = append(slices.Clone(cover), top(t.syn, coverTop, w.scale)...)
+			cover = append(slices.Clone(cover), top(t.syn, coverTop)...)
 		}
 		for _, p := range cover {
 			if !slices.ContainsFunc(best, func(b posting) bool { return b.doc == p.doc }) &&
@@ -613,9 +645,9 @@ func (w *writer) entry(t *term) entry {
 
 // top returns the k best postings, best first, as the search page ranks a
 // word's documents: by quantised score, then in document order.
-func top(posts []posting, k int, scale float64) []posting {
+func top(posts []posting, k int) []posting {
 	better := func(a, b posting) bool {
-		qa, qb := level(a.w, scale), level(b.w, scale)
+		qa, qb := a.q, b.q
 		return qa > qb || qa == qb && a.doc < b.doc
 	}
 	best := make([]posting, 0, k+1)
@@ -733,7 +765,7 @@ func encodePostings(posts []posting, n int, scale float64) string {
 			}
 			b.WriteByte(alphabet[v])
 		}
-		b.WriteByte(quantise(p.w, scale))
+		b.WriteByte(alphabet[p.q])
 	}
 	return b.String()
 }
@@ -750,6 +782,18 @@ func quantise(w float32, scale float64) byte { return alphabet[level(w, scale)] 
 func level(w float32, scale float64) int {
 	q := int(math.Round(scale * math.Log1p(float64(max(w, 0)))))
 	return min(max(q, 1), 63)
+}
+
+// setLevels gives every posting its level.
+func setLevels(terms map[string]*term, scale float64) {
+	all := slices.Collect(maps.Values(terms))
+	parallel(len(all), func(i int) {
+		for _, l := range [][]posting{all[i].posts, all[i].syn} {
+			for j := range l {
+				l[j].q = uint8(level(l[j].w, scale))
+			}
+		}
+	})
 }
 
 // scaleFor is the scale of level for the best score of an index.

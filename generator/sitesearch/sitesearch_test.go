@@ -201,3 +201,16 @@ func TestRelatedAndPrefix(t *testing.T) {
 		t.Errorf("urlPrefix = %q", p)
 	}
 }
+
+func TestMergeBest(t *testing.T) {
+	a := []posting{{doc: 1, w: 10}, {doc: 4, w: 1}}
+	b := []posting{{doc: 1, w: 20}, {doc: 2, w: 5}, {doc: 9, w: 1}}
+	got := mergeBest([][]posting{a, b}, 0.5)
+	want := []posting{{doc: 1, w: 10}, {doc: 2, w: 2.5}, {doc: 4, w: 0.5}, {doc: 9, w: 0.5}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("mergeBest = %v, want %v", got, want)
+	}
+	if a[0].w != 10 || b[0].w != 20 {
+		t.Error("mergeBest changed its input")
+	}
+}
