@@ -34,11 +34,14 @@ type searchAPI struct {
 	err    error
 	drafts bool
 	ready  chan struct{} // closed once the index is open, or failed to
+
+	content, cache string // what it indexes, where
+	cfg            *config.Config
 }
 
 // openSearchAPI starts opening the index of content, kept in cache.
 func openSearchAPI(content, cache string, cfg *config.Config, drafts bool, stderr io.Writer) *searchAPI {
-	a := &searchAPI{drafts: drafts, ready: make(chan struct{})}
+	a := &searchAPI{drafts: drafts, ready: make(chan struct{}), content: content, cache: cache, cfg: cfg}
 	go func() {
 		defer close(a.ready)
 		ix, up, err := search.Open(cache, content, cfg, search.ForConfig(cfg.Synonyms))
@@ -101,9 +104,11 @@ func (a *searchAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = min(n, apiMaxLimit)
 	}
+	// Held through the search: a refresh waits for it before it reopens
+	// the index.
 	a.mu.RLock()
+	defer a.mu.RUnlock()
 	ix, err := a.ix, a.err
-	a.mu.RUnlock()
 	if ix == nil {
 		msg := "the search index is being built"
 		if err != nil {
@@ -143,6 +148,26 @@ func (a *searchAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
 	json.NewEncoder(w).Encode(out)
+}
+
+// refresh brings the index up to date after a rebuild (reopening it reads
+// only the files that changed), in the background.
+func (a *searchAPI) refresh() {
+	a.mu.RLock()
+	ix := a.ix
+	a.mu.RUnlock()
+	if ix == nil {
+		return
+	}
+	go func() {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if a.ix == nil {
+			return
+		}
+		a.ix.Close()
+		a.ix, _, a.err = search.Open(a.cache, a.content, a.cfg, search.ForConfig(a.cfg.Synonyms))
+	}()
 }
 
 // Close closes the index once it is open.

@@ -10,11 +10,13 @@ import (
 	"os"
 	"os/signal"
 	"path"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/build"
+	"github.com/hindsight-sre/hindsight/generator/output"
 	"github.com/hindsight-sre/hindsight/generator/search"
 )
 
@@ -23,6 +25,14 @@ const serveUsage = `Usage: hindsight serve [--content DIR] [--out DIR] [--config
 Builds the site like "hindsight build", then serves --out over HTTP until
 interrupted (Ctrl-C). It listens on the loopback interface unless --addr says
 otherwise (for example --addr 0.0.0.0:1313 to share it on your network).
+
+While it runs it watches the content folder, the config file, the
+deployments file and the theme overrides beside the config (layouts/,
+static/, i18n/, shared/, customer/), rebuilds after each burst of changes
+and reloads the open pages. When a change breaks the build, it keeps serving
+the last good site and shows the file:line diagnostics over the page until
+the file is fixed. --watch=false turns this off. The reload script is added
+to the pages serve answers, never written into --out.
 
 The search page then asks the server's search (the bleve index of
 "hindsight search", kept in .hindsight/ beside the content) at
@@ -36,6 +46,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	var f siteFlags
 	f.register(fs, true)
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
+	watch := fs.Bool("watch", true, "rebuild when the content, config or theme changes, and reload open pages")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -43,10 +54,17 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	lv := newLive(stderr)
+	opts.CommitLock = &lv.swap
 	res, err := build.Build(opts)
 	report(res.Diagnostics, stderr)
 	if err != nil {
-		return err
+		// With a previous output, serve it and show the problem over it;
+		// without one there is nothing to serve.
+		if _, serr := os.Stat(filepath.Join(opts.OutDir, output.Marker)); serr != nil || !*watch {
+			return err
+		}
+		lv.built(res, err, 0)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -57,8 +75,19 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	api := openSearchAPI(opts.ContentDir, search.CacheDir(opts.ContentDir), opts.Config, opts.Drafts, stderr)
 	defer api.Close()
-	srv := &http.Server{Handler: withSearchAPI(staticHandler(opts.OutDir), opts.OutDir, api), ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: lv.handler(opts.OutDir, api), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "built %d pages; serving %s at http://%s/ (Ctrl-C to stop)\n", res.Pages, opts.OutDir, ln.Addr())
+
+	stopWatch := make(chan struct{})
+	defer close(stopWatch)
+	if *watch {
+		if err := lv.watch(opts.ContentDir, f.config, opts.Deployments, opts.Config.Dir, stopWatch); err != nil {
+			fmt.Fprintf(stderr, "hindsight: %v; serving without rebuilding on changes\n", err)
+		} else {
+			fmt.Fprintln(stdout, "watching the content, config and theme for changes")
+			go lv.rebuildLoop(func() (build.Options, error) { return f.options(fs, io.Discard) }, api.refresh, stopWatch)
+		}
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -69,6 +98,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	case <-ctx.Done():
 	}
+	lv.shutdown()
 	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)

@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/config"
@@ -38,6 +39,10 @@ type Options struct {
 	Now         time.Time // "today"; see Today
 	// Progress, when set, is told how far each stage ("reading", "writing") is.
 	Progress func(stage string, done, total int)
+	// CommitLock, when set, is held while the new output replaces the old:
+	// serve holds it for reading while it answers a request, so that no
+	// request sees the folder half swapped.
+	CommitLock sync.Locker
 }
 
 // Result describes a finished build or check.
@@ -167,6 +172,10 @@ func Build(opts Options) (Result, error) {
 		return res, err
 	}
 	res.Pages, res.Files = stats.Pages, stats.Files+sr.files+1 // +1: the output marker
+	if opts.CommitLock != nil {
+		opts.CommitLock.Lock()
+		defer opts.CommitLock.Unlock()
+	}
 	if err := stage.Commit(); err != nil {
 		return res, err
 	}

@@ -165,9 +165,9 @@ func (r *renderer) customerJobs(cs *customer.Site, theme fs.FS, tmpl map[string]
 			return r.write(CustomerDir+strings.TrimPrefix(name, "customer/static/"), b)
 		})
 	}
-	// The search page's script and style are the internal site's: the
-	// customer site holds its own copies, so that it stands alone.
-	for _, name := range []string{"js/search.js", "css/search.css"} {
+	// The search page's script and style, and the icon, are the internal
+	// site's: the customer site holds its own copies, so that it stands alone.
+	for _, name := range []string{"js/search.js", "css/search.css", "favicon.svg"} {
 		jobs = append(jobs, func() error {
 			b, err := fs.ReadFile(theme, "static/"+name)
 			if err != nil {

@@ -1,0 +1,277 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hindsight-sre/hindsight/generator/build"
+	"github.com/hindsight-sre/hindsight/generator/config"
+)
+
+// liveSite is the example knowledge base copied into a temporary folder and
+// served as `hindsight serve` does: watched, rebuilt, live-reloaded.
+type liveSite struct {
+	dir, content, out string
+	srv               *httptest.Server
+	lv                *live
+}
+
+// copyTree copies the files under src into dst.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, p)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func startLive(t *testing.T) *liveSite {
+	t.Helper()
+	dir := t.TempDir()
+	copyTree(t, "../../content", filepath.Join(dir, "content"))
+	for _, f := range []string{"hindsight.yaml", "deployments.csv"} {
+		b, err := os.ReadFile(filepath.Join("../..", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, f), b, 0o644)
+	}
+	s := &liveSite{dir: dir, content: filepath.Join(dir, "content"), out: filepath.Join(dir, "public")}
+	options := func() (build.Options, error) {
+		cfg, err := config.Load(filepath.Join(dir, "hindsight.yaml"), true)
+		if err != nil {
+			return build.Options{}, err
+		}
+		return build.Options{ContentDir: s.content, OutDir: s.out, Config: cfg, Drafts: true,
+			Now: time.Date(2026, 11, 24, 0, 0, 0, 0, cfg.Location)}, nil
+	}
+	opts, err := options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := build.Build(opts); err != nil {
+		t.Fatal(err)
+	}
+	s.lv = newLive(testLog{t})
+	api := openSearchAPI(s.content, filepath.Join(dir, ".cache"), opts.Config, true, io.Discard)
+	<-api.ready
+	stop := make(chan struct{})
+	if err := s.lv.watch(s.content, filepath.Join(dir, "hindsight.yaml"), "", dir, stop); err != nil {
+		t.Fatal(err)
+	}
+	looped := make(chan struct{})
+	go func() { s.lv.rebuildLoop(options, api.refresh, stop); close(looped) }()
+	s.srv = httptest.NewServer(s.lv.handler(s.out, api))
+	t.Cleanup(func() {
+		close(stop)
+		<-looped // a rebuild under way ends before the folder goes
+		s.lv.shutdown()
+		s.srv.Close()
+		api.Close()
+	})
+	return s
+}
+
+// events connects to the live events and returns a channel of event names
+// (with their data after a space).
+func (s *liveSite) events(t *testing.T) <-chan string {
+	t.Helper()
+	resp, err := http.Get(s.srv.URL + "/_hindsight/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	c := make(chan string, 16)
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		name := ""
+		for sc.Scan() {
+			line := sc.Text()
+			switch {
+			case strings.HasPrefix(line, "event: "):
+				name = strings.TrimPrefix(line, "event: ")
+			case strings.HasPrefix(line, "data: "):
+				c <- name + " " + strings.TrimPrefix(line, "data: ")
+			}
+		}
+		close(c)
+	}()
+	return c
+}
+
+func waitEvent(t *testing.T, c <-chan string, name string) string {
+	t.Helper()
+	timeout := time.After(10 * time.Second)
+	for {
+		select {
+		case e, ok := <-c:
+			if !ok {
+				t.Fatalf("the event stream ended before %q", name)
+			}
+			if strings.HasPrefix(e, name+" ") {
+				return e
+			}
+		case <-timeout:
+			t.Fatalf("no %q event within 10 s", name)
+		}
+	}
+}
+
+// TestServeRebuildsAndReports edits, breaks and fixes a postmortem while
+// serve runs: each change is rebuilt and announced, a broken file is
+// reported with file:line while the last good site stays served, and the
+// reload script is in the pages served, never in the output.
+func TestServeRebuildsAndReports(t *testing.T) {
+	s := startLive(t)
+	ev := s.events(t)
+	waitEvent(t, ev, "hello")
+
+	file := filepath.Join(s.content, "2025", "2025-03-13-collect-tls-certificate-expired.md")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An atomic save, as editors do: a temp file renamed over the original.
+	tmp := file + ".tmp"
+	os.WriteFile(tmp, []byte(strings.Replace(string(b), "title: Expired TLS certificate", "title: Renewed too late, TLS certificate", 1)), 0o644)
+	if err := os.Rename(tmp, file); err != nil {
+		t.Fatal(err)
+	}
+	waitEvent(t, ev, "reload")
+	_, page := get(t, s.srv.URL+"/incidents/inc-2025-001/")
+	if !strings.Contains(page, "Renewed too late") {
+		t.Error("the edited title is not on the page after the reload event")
+	}
+	if !strings.Contains(page, liveTag) {
+		t.Error("the served page lacks the live script")
+	}
+	if out, _ := os.ReadFile(filepath.Join(s.out, "incidents", "inc-2025-001", "index.html")); strings.Contains(string(out), "_hindsight") {
+		t.Error("the live script was written into the build output")
+	}
+
+	// A new folder with a broken file: reported, and the site still served.
+	os.MkdirAll(filepath.Join(s.content, "2027"), 0o755)
+	broken := filepath.Join(s.content, "2027", "broken.md")
+	os.WriteFile(broken, []byte("---\ntitle: Broken\nseverity: SEV9\nstarted_at: 2027-01-01 10:00\n---\n"), 0o644)
+	p := waitEvent(t, ev, "problem")
+	if !strings.Contains(p, "2027/broken.md:3") {
+		t.Errorf("the problem does not name the file and line: %s", p)
+	}
+	if code, page := get(t, s.srv.URL+"/incidents/inc-2025-001/"); code != 200 || !strings.Contains(page, "Renewed too late") {
+		t.Errorf("the last good site is not served while the content is broken (%d)", code)
+	}
+	// A page opened now hears about the problem at once.
+	late := s.events(t)
+	waitEvent(t, late, "problem")
+
+	// Fixed: rebuilt and reloaded.
+	os.WriteFile(broken, []byte("---\ntitle: Fixed\nseverity: SEV3\nstarted_at: 2027-01-01 10:00\n---\n"), 0o644)
+	waitEvent(t, ev, "reload")
+	if code, _ := get(t, s.srv.URL+"/incidents/broken/"); code != 200 {
+		t.Errorf("the fixed postmortem's page: %d", code)
+	}
+
+	// Editor litter is not a change.
+	os.WriteFile(filepath.Join(s.content, "2025", ".notes.md.swp"), []byte("x"), 0o644)
+	os.WriteFile(filepath.Join(s.content, "2025", "notes.md~"), []byte("x"), 0o644)
+	select {
+	case e := <-ev:
+		t.Errorf("editor files caused %q", e)
+	case <-time.After(600 * time.Millisecond):
+	}
+}
+
+// testLog writes to the test's log, shown when it fails.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(b []byte) (int, error) {
+	l.t.Log(strings.TrimSpace(string(b)))
+	return len(b), nil
+}
+
+// TestServeUnderLoad sends pages and searches from several clients at once
+// for a few seconds while a postmortem keeps changing (each change rebuilds
+// the site and reopens the search index): no request may fail. Under
+// `make test` it runs with the race detector.
+func TestServeUnderLoad(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a load test")
+	}
+	s := startLive(t)
+	ev := s.events(t)
+	waitEvent(t, ev, "hello")
+	file := filepath.Join(s.content, "2025", "2025-03-13-collect-tls-certificate-expired.md")
+	orig, _ := os.ReadFile(file)
+
+	stop := time.Now().Add(3 * time.Second)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var failures []string
+	requests := 0
+	paths := []string{"/", "/incidents/", "/incidents/inc-2025-001/", "/metrics/", "/search/index.js",
+		"/api/search?q=certificate", "/api/search?q=dns+timeout&severity=SEV1", "/customer/", "/css/hindsight.css"}
+	client := &http.Client{Timeout: 10 * time.Second}
+	for w := range 6 {
+		wg.Go(func() {
+			for i := w; time.Now().Before(stop); i++ {
+				p := paths[i%len(paths)]
+				resp, err := client.Get(s.srv.URL + p)
+				mu.Lock()
+				requests++
+				if err != nil {
+					failures = append(failures, p+": "+err.Error())
+				} else {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						failures = append(failures, fmt.Sprintf("%s: %d", p, resp.StatusCode))
+					}
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	edits := 0
+	for time.Now().Before(stop) {
+		edits++
+		os.WriteFile(file, []byte(strings.Replace(string(orig), "title: Expired TLS certificate", fmt.Sprintf("title: Edit %d of the TLS certificate", edits), 1)), 0o644)
+		time.Sleep(250 * time.Millisecond)
+	}
+	wg.Wait()
+	reloads := 0
+	for len(ev) > 0 {
+		if strings.HasPrefix(<-ev, "reload") {
+			reloads++
+		}
+	}
+	if len(failures) > 0 {
+		t.Errorf("%d of %d requests failed, for example %v", len(failures), requests, failures[:min(5, len(failures))])
+	}
+	if reloads == 0 {
+		t.Error("no rebuild happened during the load")
+	}
+	t.Logf("%d requests, %d edits, %d rebuilds announced", requests, edits, reloads)
+}
