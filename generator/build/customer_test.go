@@ -163,10 +163,14 @@ func TestCustomerSiteLeaksNothing(t *testing.T) {
 // TestInjectionInert puts script tags, event handlers, javascript: links
 // and HTML in titles, front-matter strings and the body, and checks that
 // both sites render them as text.
-func TestInjectionInert(t *testing.T) {
-	const evil = `<script>alert(1)</script><img src=x onerror=alert(2)>"><svg onload=alert(3)>`
+// evil is markup a postmortem's author might paste, on purpose or not.
+const evil = `<script>alert(1)</script><img src=x onerror=alert(2)>"><svg onload=alert(3)>`
+
+// injectionSource is a postmortem with evil in every field and links with
+// javascript: and data: targets in its Markdown.
+func injectionSource() string {
 	q := func(s string) string { b, _ := json.Marshal(s); return string(b) } // a YAML-safe quoted string
-	src := fmt.Sprintf(`---
+	return fmt.Sprintf(`---
 title: %[1]s
 status: published
 severity: SEV1
@@ -202,6 +206,10 @@ retrospective:
 `, q(evil), q(evil+` [click](javascript:alert(5)) [x](JaVaScRiPt:alert(6)) <a href="javascript:alert(7)">a</a>`),
 		q(`![p](javascript:alert(8)) <iframe src="https://evil.example/"></iframe> [data](data:text/html,<script>alert(9)</script>)`),
 		evil+"\n\n[click](javascript:alert(10))\n\n<div onclick=\"alert(11)\">raw</div>\n")
+}
+
+func TestInjectionInert(t *testing.T) {
+	src := injectionSource()
 	opts := smallOptions(t, map[string]string{"evil.md": src, "good.md": goodPostmortem})
 	mustBuild(t, opts)
 	files := readTree(t, opts.OutDir)

@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/hindsight-sre/hindsight/internal/browser"
@@ -173,5 +175,38 @@ func TestSearchPageFromDisk(t *testing.T) {
 	// A word of the internal root cause only.
 	if cv := openSearch(t, ctx, cpage, "collect.nimbus.example"); len(cv.Results) != 0 {
 		t.Errorf("the customer search finds an internal host name: %v", cv.Results)
+	}
+}
+
+// TestSearchShowsInjectionInert searches, in Chromium, a site whose
+// postmortem carries markup and script in every field: both sites' search
+// pages show it as text, and nothing runs.
+func TestSearchShowsInjectionInert(t *testing.T) {
+	ctx := browser.New(t)
+	var dialogs atomic.Int32
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if _, ok := ev.(*page.EventJavascriptDialogOpening); ok {
+			dialogs.Add(1)
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	opts := smallOptions(t, map[string]string{"evil.md": injectionSource(), "good.md": goodPostmortem})
+	mustBuild(t, opts)
+	for _, p := range []string{"search/index.html", "customer/search/index.html"} {
+		v := openSearch(t, ctx, filepath.Join(opts.OutDir, filepath.FromSlash(p)), "script alert")
+		if len(v.Results) == 0 {
+			t.Fatalf("%s: no result for the evil postmortem (%s)", p, v.Status)
+		}
+		if !strings.Contains(v.Results[0][1], "<script>alert(1)</script>") {
+			t.Errorf("%s: the title is not shown as text: %q", p, v.Results[0][1])
+		}
+		raw, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#search script, #search img, #search svg, #search iframe, #search [onerror], #search [onload]').length`))
+		if err != nil || raw != 0 {
+			t.Errorf("%s: %d live elements in the results (%v)", p, raw, err)
+		}
+	}
+	if n := dialogs.Load(); n != 0 {
+		t.Errorf("%d alert dialogs opened", n)
 	}
 }
