@@ -263,8 +263,10 @@
   }
   function put(m, d, w) { var o = m.get(d); if (o === undefined || w > o) m.set(d, w); }
 
-  function Index(base, api) {
-    this.base = base; this.api = api; this.loaded = {}; this.waiting = {}; this.log = [];
+  // Index is the index under base (the folder of index.js); api is the
+  // server's search when the manifest names one.
+  function Index(base) {
+    this.base = base; this.api = null; this.loaded = {}; this.waiting = {}; this.log = [];
   }
   var current = null; // the index whose scripts are loading
   window.hindsightSearch = function (name, data) {
@@ -533,7 +535,7 @@
     this.root = root;
     this.t = function (k, n) { var s = root.getAttribute('data-t-' + k) || k; return s.replace('{n}', n); };
     this.siteRoot = root.getAttribute('data-root') || '';
-    this.index = current = new Index(root.getAttribute('data-index'), null);
+    this.index = current = new Index(root.getAttribute('data-index'));
     this.input = root.querySelector('input[type=search]');
     this.status = root.querySelector('.search-status');
     this.list = root.querySelector('.search-results');
