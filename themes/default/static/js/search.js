@@ -447,7 +447,12 @@
       });
       if (pass(fs, null)) results.push({ doc: d, score: all.get(d).s * all.get(d).k / n });
     });
-    results.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+    // Among equal scores, first the results whose title the loaded shards
+    // hold: they show without another download.
+    results.forEach(function (r) {
+      r.held = shards.some(function (sh) { return sh.docs[r.doc] !== undefined; }) ? 1 : 0;
+    });
+    results.sort(function (a, b) { return b.score - a.score || b.held - a.held || a.doc - b.doc; });
     return { total: results.length, results: results, facets: counts, partial: partial, terms: matched, shards: shards };
   };
   // cards returns the cards of results: from the shards when a term there
