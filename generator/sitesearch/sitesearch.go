@@ -190,12 +190,10 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	}
 
 	man, err := manifest(docs, bounds)
-	if man != nil {
-		man["url"], man["scale"] = prefix, w.scale
-	}
 	if err != nil {
 		return nil, Stats{}, err
 	}
+	man["url"], man["scale"] = prefix, w.scale
 	files["index.js"] = jsonp("index.js", man)
 	st := Stats{Docs: len(docs), Terms: len(names), Shards: len(bounds), Files: len(files)}
 	for _, b := range files {
