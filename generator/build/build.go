@@ -19,7 +19,9 @@ import (
 	"github.com/hindsight-sre/hindsight/generator/config"
 	"github.com/hindsight-sre/hindsight/generator/customer"
 	"github.com/hindsight-sre/hindsight/generator/diag"
+	"github.com/hindsight-sre/hindsight/generator/metrics"
 	"github.com/hindsight-sre/hindsight/generator/output"
+	"github.com/hindsight-sre/hindsight/generator/postmortem"
 	"github.com/hindsight-sre/hindsight/generator/render"
 	"github.com/hindsight-sre/hindsight/generator/search"
 	"github.com/hindsight-sre/hindsight/generator/site"
@@ -43,6 +45,8 @@ type Options struct {
 	// serve holds it for reading while it answers a request, so that no
 	// request sees the folder half swapped.
 	CommitLock sync.Locker
+
+	cache *site.Cache // a Session's
 }
 
 // Result describes a finished build or check.
@@ -92,7 +96,7 @@ func Load(opts Options) (*site.Site, diag.List, error) {
 		}
 	}
 	s, diags := site.Load(root.FS(), opts.Config, site.Options{
-		Dir: filepath.ToSlash(filepath.Clean(opts.ContentDir)), Drafts: opts.Drafts, Now: opts.Now, Progress: progress})
+		Dir: filepath.ToSlash(filepath.Clean(opts.ContentDir)), Drafts: opts.Drafts, Now: opts.Now, Progress: progress, Cache: opts.cache})
 	return s, diags, nil
 }
 
@@ -110,7 +114,7 @@ func Check(opts Options) (Result, error) {
 		return res, errors.Join(err, diags.Err())
 	}
 	res.Postmortems = len(s.Incidents)
-	cdiags, err := checkContent(s)
+	cdiags, err := checkContent(s, nil)
 	if err != nil {
 		return res, err
 	}
@@ -129,35 +133,97 @@ func Check(opts Options) (Result, error) {
 
 // Build loads, checks and renders the site into OutDir.
 func Build(opts Options) (Result, error) {
-	if err := checkOut(opts); err != nil {
-		return Result{}, err
+	return NewSession(opts).Build()
+}
+
+// Session builds one site again and again, as `hindsight serve` does after
+// each change of the content. It keeps what each postmortem file gave
+// (site.Cache), the checks of each postmortem and each incident's list
+// entries (render.Rows), so that a build after an edit reads and checks
+// only the files that changed. A session belongs to one config and theme:
+// start another when either changes. Its methods must not be called
+// concurrently, but a Prepared it returned may be written while the
+// session prepares the next one.
+type Session struct {
+	opts   Options
+	cache  site.Cache
+	checks map[*postmortem.Postmortem]diag.List
+	rows   *render.Rows
+}
+
+// NewSession starts a session with opts.
+func NewSession(opts Options) *Session {
+	return &Session{opts: opts, checks: map[*postmortem.Postmortem]diag.List{}, rows: &render.Rows{}}
+}
+
+// Build is Build with the session's caches.
+func (ss *Session) Build() (Result, error) {
+	p, res, err := ss.Prepare()
+	if err != nil {
+		return res, err
 	}
+	return p.Write(nil)
+}
+
+// Prepared is a site loaded and checked, ready to be written (Write) or
+// served as it is asked for (Lazy).
+type Prepared struct {
+	opts    Options
+	site    *site.Site
+	metrics *metrics.Metrics
+	res     Result
+	rows    *render.Rows
+}
+
+// Prepare loads and checks the content; nothing is written. The Result
+// holds the diagnostics; on error there is no Prepared.
+func (ss *Session) Prepare() (*Prepared, Result, error) {
+	opts := ss.opts
+	if err := checkOut(opts); err != nil {
+		return nil, Result{}, err
+	}
+	opts.cache = &ss.cache
 	s, diags, err := Load(opts)
 	res := Result{Diagnostics: diags}
 	if err != nil || s == nil {
-		return res, errors.Join(err, diags.Err())
+		return nil, res, errors.Join(err, diags.Err())
 	}
 	res.Postmortems = len(s.Incidents)
-	cdiags, err := checkContent(s)
+	cdiags, err := checkContent(s, ss.checks)
 	if err != nil {
-		return res, err
+		return nil, res, err
 	}
 	res.Diagnostics = append(res.Diagnostics, cdiags...)
 	m, mdiags := Metrics(s, opts, opts.Deployments)
 	res.Diagnostics = append(res.Diagnostics, mdiags...)
 	if err := mdiags.Err(); err != nil {
-		return res, err
+		return nil, res, err
 	}
+	return &Prepared{opts: opts, site: s, metrics: m, res: res, rows: ss.rows}, res, nil
+}
+
+// ErrStopped is what Write returns when told to stop.
+var ErrStopped = render.ErrStopped
+
+// Write renders the site and the search indexes into a staging folder
+// beside OutDir and swaps it into place. Closing stop makes it give up and
+// leave the previous output as it was (ErrStopped).
+func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
+	opts, s, res := p.opts, p.site, p.res
 	stage, err := output.NewStaging(opts.OutDir)
 	if err != nil {
 		return res, err
 	}
 	cs := Customer(s)
-	stats, err := render.Render(s, stage, render.Options{Theme: Theme(opts.Config), Metrics: m, Customer: cs, Progress: func(done, total int) {
-		if opts.Progress != nil {
-			opts.Progress("writing", done, total)
-		}
-	}})
+	stats, err := render.Render(s, stage, render.Options{Theme: Theme(opts.Config), Metrics: p.metrics, Customer: cs, Rows: p.rows,
+		Stop: stop, Progress: func(done, total int) {
+			if opts.Progress != nil {
+				opts.Progress("writing", done, total)
+			}
+		}})
+	if err == nil && stopped(stop) {
+		err = ErrStopped
+	}
 	// The search index, once the pages are written: alongside, the two
 	// would hold their memory at once.
 	var sr searchResult
@@ -166,6 +232,9 @@ func Build(opts Options) (Result, error) {
 	}
 	if err == nil && sr.err != nil {
 		err = fmt.Errorf("writing the search index: %w", sr.err)
+	}
+	if err == nil && stopped(stop) {
+		err = ErrStopped
 	}
 	if err != nil {
 		stage.Abort()
@@ -180,6 +249,22 @@ func Build(opts Options) (Result, error) {
 		return res, err
 	}
 	return res, nil
+}
+
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
+}
+
+// Lazy returns the site as render.Lazy renders it: each file when it is
+// first asked for. The search indexes are not part of it.
+func (p *Prepared) Lazy() (*render.Lazy, error) {
+	return render.NewLazy(p.site, render.Options{Theme: Theme(p.opts.Config), Metrics: p.metrics, Rows: p.rows},
+		func() *customer.Site { return Customer(p.site) })
 }
 
 // checkOut refuses an output folder that is, or holds, the content or the

@@ -31,16 +31,11 @@ func BenchmarkIncidentPage(b *testing.B) {
 	if s == nil {
 		b.Fatal(diags)
 	}
-	tr, err := translations(themes.Default, "en")
+	r, err := newRenderer(s, discard{}, Options{Theme: themes.Default}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	tmpl, err := templates(themes.Default, "layouts", pageLayouts, tr, funcs(tr, time.UTC, s.Now))
-	if err != nil {
-		b.Fatal(err)
-	}
-	r := &renderer{site: s, out: discard{}, tmpl: tmpl}
-	if r.rows, err = r.renderRows(); err != nil {
+	if err := r.renderRows(); err != nil {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()

@@ -122,17 +122,24 @@ func customerFuncs(all template.FuncMap) template.FuncMap {
 	return f
 }
 
-// customerJobs lists every file of the customer site as a job.
-func (r *renderer) customerJobs(cs *customer.Site, theme fs.FS, tmpl map[string]*template.Template, t func(string) string) ([]func() error, error) {
+// customerJobs lists every file of the customer site as a job; it computes
+// the customer site, if not done yet, and renders every incident's item.
+func (r *renderer) customerJobs() ([]job, error) {
+	cs, theme, t := r.customerSite(), r.theme, r.t
+	tmpl, err := templates(theme, "customer/layouts", customerLayouts, r.tr, customerFuncs(r.fm))
+	if err != nil {
+		return nil, err
+	}
 	items, err := r.customerItems(cs, tmpl["incidents.html"])
 	if err != nil {
 		return nil, err
 	}
-	var jobs []func() error
+	var jobs []job
 	add := func(layout string, p *CustomerPage) {
 		p.items = items
-		jobs = append(jobs, func() error { return r.customerPage(tmpl, layout, p) })
+		jobs = append(jobs, job{[]string{CustomerDir + p.Path}, func() error { return r.customerPage(cs, tmpl, layout, p) }})
 	}
+	file := func(name string, fn func() error) { jobs = append(jobs, job{[]string{CustomerDir + name}, fn}) }
 	add("home.html", &CustomerPage{Kind: "home", Title: cs.Title, Path: "index.html", Incidents: cs.Incidents})
 	add("incidents.html", &CustomerPage{Kind: "incidents", Title: t("customer_history"), Path: "incidents/index.html", Incidents: cs.Incidents})
 	for _, i := range cs.Incidents {
@@ -140,41 +147,38 @@ func (r *renderer) customerJobs(cs *customer.Site, theme fs.FS, tmpl map[string]
 	}
 	for _, sv := range cs.Services {
 		add("service.html", &CustomerPage{Kind: "service", Title: sv.Name, Path: "services/" + sv.Slug + "/index.html", Service: sv, Incidents: sv.Incidents})
-		jobs = append(jobs, func() error {
+		file("services/"+sv.Slug+"/feed.xml", func() error {
 			return r.customerFeed(cs, "services/"+sv.Slug+"/feed.xml", cs.Title+" · "+sv.Name, sv.Incidents)
-		}, func() error {
+		})
+		file("services/"+sv.Slug+"/badge.svg", func() error {
 			return r.write(CustomerDir+"services/"+sv.Slug+"/badge.svg", []byte(badge(sv, t)))
 		})
 	}
 	add("search.html", &CustomerPage{Kind: "search", Title: t("search"), Path: "search/index.html"})
 	add("404.html", &CustomerPage{Kind: "404", Title: t("not_found"), Path: "404.html", Root: basePath(cs.BaseURL)})
-	jobs = append(jobs,
-		func() error { return r.customerFeed(cs, "feed.xml", cs.Title, cs.Incidents) },
-		func() error { return r.customerJSON(cs) },
-		func() error { return r.customerSitemap(cs) })
+	file("feed.xml", func() error { return r.customerFeed(cs, "feed.xml", cs.Title, cs.Incidents) })
+	file("api/incidents.json", func() error { return r.customerJSON(cs) })
+	file("sitemap.xml", func() error { return r.customerSitemap(cs) })
 	static, err := files(theme, "customer/static")
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range static {
-		jobs = append(jobs, func() error {
-			b, err := fs.ReadFile(theme, name)
+	copyFile := func(from, to string) {
+		file(to, func() error {
+			b, err := fs.ReadFile(theme, from)
 			if err != nil {
 				return err
 			}
-			return r.write(CustomerDir+strings.TrimPrefix(name, "customer/static/"), b)
+			return r.write(CustomerDir+to, b)
 		})
+	}
+	for _, name := range static {
+		copyFile(name, strings.TrimPrefix(name, "customer/static/"))
 	}
 	// The search page's script and style, and the icon, are the internal
 	// site's: the customer site holds its own copies, so that it stands alone.
 	for _, name := range []string{"js/search.js", "css/search.css", "favicon.svg"} {
-		jobs = append(jobs, func() error {
-			b, err := fs.ReadFile(theme, "static/"+name)
-			if err != nil {
-				return err
-			}
-			return r.write(CustomerDir+name, b)
-		})
+		copyFile("static/"+name, name)
 	}
 	return jobs, nil
 }
@@ -183,9 +187,9 @@ func (r *renderer) customerJobs(cs *customer.Site, theme fs.FS, tmpl map[string]
 // once, on every core.
 func (r *renderer) customerItems(cs *customer.Site, t *template.Template) (map[*customer.Incident]string, error) {
 	html := make([]string, len(cs.Incidents))
-	jobs := make([]func() error, len(cs.Incidents))
+	jobs := make([]job, len(cs.Incidents))
 	for k, i := range cs.Incidents {
-		jobs[k] = func() error {
+		jobs[k].run = func() error {
 			var b strings.Builder
 			if err := t.ExecuteTemplate(&b, "incident-item", &CustomerPage{Site: cs, Incident: i}); err != nil {
 				return fmt.Errorf("rendering \"incident-item\" for %s: %w", i.ID, err)
@@ -204,8 +208,8 @@ func (r *renderer) customerItems(cs *customer.Site, t *template.Template) (map[*
 	return m, nil
 }
 
-func (r *renderer) customerPage(tmpl map[string]*template.Template, layout string, p *CustomerPage) error {
-	p.Site = r.customer
+func (r *renderer) customerPage(cs *customer.Site, tmpl map[string]*template.Template, layout string, p *CustomerPage) error {
+	p.Site = cs
 	if p.Root == "" {
 		p.Root = strings.Repeat("../", strings.Count(p.Path, "/"))
 	}

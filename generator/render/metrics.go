@@ -44,6 +44,15 @@ type ServiceFigures struct {
 	Charts []Figure
 }
 
+// viewPath is the folder of a metrics view: "metrics/" for all time, else
+// "metrics/<key>/".
+func viewPath(key string) string {
+	if key == "all" {
+		return "metrics/"
+	}
+	return "metrics/" + key + "/"
+}
+
 // computeMetrics builds the views and per-service figures.
 func computeMetrics(m *metrics.Metrics, t func(string) string) *metricsData {
 	d := &metricsData{services: map[string]*ServiceFigures{}}
@@ -52,10 +61,7 @@ func computeMetrics(m *metrics.Metrics, t func(string) string) *metricsData {
 	var wg sync.WaitGroup
 	for i, v := range views { // each view reads the incidents only: one per core
 		wg.Go(func() {
-			mv := &MetricsView{Key: v.Key, Path: "metrics/" + v.Key + "/", Report: m.Report(v.Period)}
-			if v.Key == "all" {
-				mv.Path = "metrics/"
-			}
+			mv := &MetricsView{Key: v.Key, Path: viewPath(v.Key), Report: m.Report(v.Period)}
 			mv.Charts = orgCharts(mv, m, t)
 			d.views[i] = mv
 		})
@@ -212,7 +218,7 @@ func orgCharts(v *MetricsView, m *metrics.Metrics, t func(string) string) []Figu
 // view) and metrics/metrics.csv (one row per view and service).
 func (r *renderer) metricsFiles() error {
 	reports := map[string]metrics.Report{}
-	for _, v := range r.metrics.views {
+	for _, v := range r.metrics().views {
 		reports[v.Key] = v.Report
 	}
 	j, err := json.MarshalIndent(reports, "", "  ")
@@ -254,7 +260,7 @@ func (r *renderer) metricsFiles() error {
 		}
 		w.Write(rec)
 	}
-	for _, v := range r.metrics.views {
+	for _, v := range r.metrics().views {
 		row(v.Key, "", v.Report.Figures, nil)
 		for _, name := range sortedKeys(v.Report.Services) {
 			sr := v.Report.Services[name]

@@ -24,38 +24,31 @@ type Page struct {
 	Filter    Filter                   // incidents lists
 	Metrics   *MetricsView             // metrics pages
 
-	rows     rowCache       // per-incident partials, rendered once
-	metrics  *metricsData   // nil when the build has no metrics
-	customer *customer.Site // nil when the customer site is not built
+	r *renderer // what every page shares
 }
-
-// rowCache holds, for each partial listed in cachedPartials, each incident's
-// HTML rendered once with links relative to the site root, so the many lists
-// that show an incident do not render it again.
-type rowCache map[string]map[*postmortem.Postmortem]string
-
-// cachedPartials are the per-incident partials rendered once per build.
-var cachedPartials = []string{"incident-row", "history-item"}
 
 // Rows returns the "incident-row" of each of the page's incidents, with
 // links made relative to this page.
-func (p *Page) Rows() template.HTML { return p.cached("incident-row") }
+func (p *Page) Rows() (template.HTML, error) { return p.cached("incident-row") }
 
 // HistoryItems returns the "history-item" of each of the page's incidents.
-func (p *Page) HistoryItems() template.HTML { return p.cached("history-item") }
+func (p *Page) HistoryItems() (template.HTML, error) { return p.cached("history-item") }
 
-func (p *Page) cached(partial string) template.HTML {
+func (p *Page) cached(partial string) (template.HTML, error) {
 	var b strings.Builder
-	html := p.rows[partial]
 	for _, inc := range p.Incidents {
-		b.WriteString(html[inc])
+		h, err := p.r.row(partial, inc)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(h)
 	}
 	if p.Root == "" {
-		return template.HTML(b.String())
+		return template.HTML(b.String()), nil
 	}
 	// Links in the partials are relative to the root, and every href in
 	// them is internal.
-	return template.HTML(strings.ReplaceAll(b.String(), `href="`, `href="`+p.Root))
+	return template.HTML(strings.ReplaceAll(b.String(), `href="`, `href="`+p.Root)), nil
 }
 
 // Filter names the pre-rendered list an incidents page shows.
@@ -168,11 +161,15 @@ func (p *Page) ActionsOf(incidents []*postmortem.Postmortem, limit int) ActionLi
 // MetricsViews lists the views of the metrics page (last 30, 90, 365 days,
 // all time), for links between them; empty without metrics.
 func (p *Page) MetricsViews() []*MetricsView {
-	if p.metrics == nil {
+	if p.r.metrics == nil {
 		return nil
 	}
-	return p.metrics.views
+	return p.r.metrics().views
 }
+
+// HasMetrics reports whether the site has metrics pages, without computing
+// them (the header's link).
+func (p *Page) HasMetrics() bool { return p.r.metrics != nil }
 
 // Headline is the metrics view the home page shows (the last 90 days), or nil.
 func (p *Page) Headline() *MetricsView {
@@ -187,10 +184,10 @@ func (p *Page) Headline() *MetricsView {
 // ServiceFigures are the service page's all-time figures, SLO and charts,
 // or nil.
 func (p *Page) ServiceFigures() *ServiceFigures {
-	if p.metrics == nil || p.Service == nil {
+	if p.r.metrics == nil || p.Service == nil {
 		return nil
 	}
-	return p.metrics.services[p.Service.Name]
+	return p.r.metrics().services[p.Service.Name]
 }
 
 // CommState is where the incident's customer communication stands:
@@ -204,7 +201,7 @@ func (p *Page) CommStateOf(i *postmortem.Postmortem) string { return customer.St
 // when the incident is not published there (or the customer site is not
 // built).
 func (p *Page) CustomerURL(i *postmortem.Postmortem) string {
-	if p.customer == nil || !customer.Published(i) {
+	if !p.r.customer || !customer.Published(i) {
 		return ""
 	}
 	return p.URL(CustomerDir + "incidents/" + i.ID + "/")

@@ -7,6 +7,7 @@ package render
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -31,7 +32,17 @@ type Options struct {
 	Metrics  *metrics.Metrics      // the improvement figures; nil leaves out the metrics pages
 	Customer *customer.Site        // the customer site, written under customer/; nil leaves it out
 	Progress func(done, total int) // called as pages are written; may be nil
+	// Rows, when set, keeps each incident's list entries from one render to
+	// the next: those of postmortems it already holds are not rendered
+	// again (see Rows).
+	Rows *Rows
+	// Stop, when closed, makes Render give up between two files and return
+	// ErrStopped.
+	Stop <-chan struct{}
 }
+
+// ErrStopped is what Render returns when Options.Stop is closed.
+var ErrStopped = errors.New("rendering stopped")
 
 // Stats describe what Render wrote.
 type Stats struct {
@@ -41,72 +52,104 @@ type Stats struct {
 
 // renderer holds what every page needs.
 type renderer struct {
-	site    *site.Site
-	out     output.Writer
-	tmpl    map[string]*template.Template
-	rows    rowCache
-	metrics *metricsData
-	// customer is the customer site, for the internal pages' links to it;
-	// nil when it is not built.
-	customer *customer.Site
-	pages    atomic.Int64
-	files    atomic.Int64
+	site  *site.Site
+	out   output.Writer
+	theme fs.FS
+	tr    map[string]string
+	fm    template.FuncMap
+	tmpl  map[string]*template.Template
+	rows  *Rows
+	// metrics computes the metrics pages' figures once, when first needed;
+	// nil when the build has no metrics.
+	metrics func() *metricsData
+	views   []metrics.View
+	// customer is whether the customer site is built (internal pages link
+	// to it); customerSite computes it once, when first needed.
+	customer     bool
+	customerSite func() *customer.Site
+	pages        atomic.Int64
+	files        atomic.Int64
 }
 
-// Render writes the whole site to out.
-func Render(s *site.Site, out output.Writer, opts Options) (Stats, error) {
+// job renders the files named by paths (under the output) and writes them.
+type job struct {
+	paths []string
+	run   func() error
+}
+
+// newRenderer parses the theme and prepares what every page shares; the
+// metrics and the customer site are computed when first needed.
+func newRenderer(s *site.Site, out output.Writer, opts Options, cs func() *customer.Site) (*renderer, error) {
 	tr, err := translations(opts.Theme, s.Config.Language)
 	if err != nil {
-		return Stats{}, err
+		return nil, err
 	}
 	fm := funcs(tr, s.Config.Location, s.Now)
 	tmpl, err := templates(opts.Theme, "layouts", pageLayouts, tr, fm)
 	if err != nil {
-		return Stats{}, err
+		return nil, err
 	}
-	r := &renderer{site: s, out: out, tmpl: tmpl}
-	if opts.Metrics != nil {
-		r.metrics = computeMetrics(opts.Metrics, func(k string) string {
-			if v, ok := tr[k]; ok {
-				return v
-			}
-			return k
-		})
+	r := &renderer{site: s, out: out, theme: opts.Theme, tr: tr, fm: fm, tmpl: tmpl, rows: opts.Rows}
+	if r.rows == nil {
+		r.rows = &Rows{}
 	}
-	if r.rows, err = r.renderRows(); err != nil {
-		return Stats{}, err
+	r.rows.keep(s.Incidents)
+	if m := opts.Metrics; m != nil {
+		r.views = metrics.Views(m.Now, m.Location)
+		r.metrics = sync.OnceValue(func() *metricsData { return computeMetrics(m, r.t) })
 	}
+	if cs != nil {
+		r.customer, r.customerSite = true, sync.OnceValue(cs)
+	}
+	return r, nil
+}
 
-	jobs := r.jobs(tr)
+// t translates a UI string key.
+func (r *renderer) t(k string) string {
+	if v, ok := r.tr[k]; ok {
+		return v
+	}
+	return k
+}
+
+// Render writes the whole site to out.
+func Render(s *site.Site, out output.Writer, opts Options) (Stats, error) {
+	var cs func() *customer.Site
 	if opts.Customer != nil {
-		r.customer = opts.Customer
-		ctmpl, err := templates(opts.Theme, "customer/layouts", customerLayouts, tr, customerFuncs(fm))
-		if err != nil {
-			return Stats{}, err
-		}
-		cjobs, err := r.customerJobs(opts.Customer, opts.Theme, ctmpl, func(k string) string {
-			if v, ok := tr[k]; ok {
-				return v
-			}
-			return k
-		})
+		cs = func() *customer.Site { return opts.Customer }
+	}
+	r, err := newRenderer(s, out, opts, cs)
+	if err != nil {
+		return Stats{}, err
+	}
+	if r.metrics != nil {
+		r.metrics() // now, on both cores, rather than in the first page that needs it
+	}
+	if err := r.renderRows(); err != nil {
+		return Stats{}, err
+	}
+	jobs, err := r.jobs()
+	if err != nil {
+		return Stats{}, err
+	}
+	if r.customer {
+		cjobs, err := r.customerJobs()
 		if err != nil {
 			return Stats{}, err
 		}
 		jobs = append(jobs, cjobs...)
 	}
-	static, err := files(opts.Theme, "static")
-	if err != nil {
-		return Stats{}, err
-	}
-	for _, name := range static {
-		jobs = append(jobs, func() error {
-			b, err := fs.ReadFile(opts.Theme, name)
-			if err != nil {
-				return err
+	if opts.Stop != nil {
+		for i, j := range jobs {
+			jobs[i].run = func() error {
+				select {
+				case <-opts.Stop:
+					return ErrStopped
+				default:
+					return j.run()
+				}
 			}
-			return r.write(strings.TrimPrefix(name, "static/"), b)
-		})
+		}
 	}
 	if err := run(jobs, opts.Progress); err != nil {
 		return Stats{}, err
@@ -115,7 +158,7 @@ func Render(s *site.Site, out output.Writer, opts Options) (Stats, error) {
 }
 
 // run runs jobs on every core and returns the first error.
-func run(jobs []func() error, progress func(done, total int)) error {
+func run(jobs []job, progress func(done, total int)) error {
 	var (
 		wg       sync.WaitGroup
 		next     atomic.Int64
@@ -131,7 +174,7 @@ func run(jobs []func() error, progress func(done, total int)) error {
 				if i >= len(jobs) {
 					return
 				}
-				if err := jobs[i](); err != nil {
+				if err := jobs[i].run(); err != nil {
 					once.Do(func() { firstErr = err })
 					failed.Store(true)
 					return
@@ -163,9 +206,7 @@ func (r *renderer) page(layout string, p *Page) error {
 		p.Root = strings.Repeat("../", depth)
 	}
 	p.Site = r.site
-	p.rows = r.rows
-	p.metrics = r.metrics
-	p.customer = r.customer
+	p.r = r
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
@@ -179,49 +220,14 @@ func (r *renderer) page(layout string, p *Page) error {
 	return nil
 }
 
-// renderRows renders every incident's cached partials once, in parallel.
-func (r *renderer) renderRows() (rowCache, error) {
-	incs := r.site.Incidents
-	t := r.tmpl["incidents.html"]
-	html := make([][]string, len(cachedPartials))
-	var jobs []func() error
-	for k, partial := range cachedPartials {
-		html[k] = make([]string, len(incs))
-		for i, inc := range incs {
-			jobs = append(jobs, func() error {
-				var b strings.Builder
-				if err := t.ExecuteTemplate(&b, partial, &Page{Site: r.site, Incident: inc}); err != nil {
-					return fmt.Errorf("rendering %q for %s: %w", partial, inc.ID, err)
-				}
-				html[k][i] = b.String()
-				return nil
-			})
-		}
-	}
-	if err := run(jobs, nil); err != nil {
-		return nil, err
-	}
-	c := rowCache{}
-	for k, partial := range cachedPartials {
-		c[partial] = make(map[*postmortem.Postmortem]string, len(incs))
-		for i, inc := range incs {
-			c[partial][inc] = html[k][i]
-		}
-	}
-	return c, nil
-}
-
-// jobs lists every page of the site as a job.
-func (r *renderer) jobs(tr map[string]string) []func() error {
+// jobs lists every file of the internal site as a job.
+func (r *renderer) jobs() ([]job, error) {
 	s := r.site
-	t := func(k string) string {
-		if v, ok := tr[k]; ok {
-			return v
-		}
-		return k
+	t := r.t
+	var jobs []job
+	add := func(layout string, p *Page) {
+		jobs = append(jobs, job{[]string{p.Path}, func() error { return r.page(layout, p) }})
 	}
-	var jobs []func() error
-	add := func(layout string, p *Page) { jobs = append(jobs, func() error { return r.page(layout, p) }) }
 
 	for _, inc := range s.Incidents {
 		add("incident.html", &Page{Kind: "incident", Title: inc.Title, Path: "incidents/" + inc.ID + "/index.html", Incident: inc})
@@ -243,16 +249,34 @@ func (r *renderer) jobs(tr map[string]string) []func() error {
 	for _, g := range s.Tags {
 		add("tag.html", &Page{Kind: "tag", Title: "#" + g.Name, Path: "tags/" + g.Slug + "/index.html", Tag: g, Incidents: g.Incidents})
 	}
+	for i, v := range r.views {
+		p := &Page{Kind: "metrics", Title: t("metrics") + " · " + t("view_"+v.Key), Path: viewPath(v.Key) + "index.html"}
+		jobs = append(jobs, job{[]string{p.Path}, func() error {
+			p.Metrics = r.metrics().views[i]
+			return r.page("metrics.html", p)
+		}})
+	}
 	if r.metrics != nil {
-		for _, v := range r.metrics.views {
-			add("metrics.html", &Page{Kind: "metrics", Title: t("metrics") + " · " + t("view_"+v.Key), Path: v.Path + "index.html", Metrics: v})
-		}
-		jobs = append(jobs, r.metricsFiles)
+		jobs = append(jobs, job{[]string{"metrics/metrics.json", "metrics/metrics.csv"}, r.metricsFiles})
 	}
 	add("search.html", &Page{Kind: "search", Title: t("search"), Path: "search/index.html"})
 	add("404.html", &Page{Kind: "404", Title: t("not_found"), Path: "404.html", Root: basePath(s.Config.BaseURL)})
-	jobs = append(jobs, r.feed, r.sitemap)
-	return jobs
+	jobs = append(jobs, job{[]string{"feed.xml"}, r.feed}, job{[]string{"sitemap.xml"}, r.sitemap})
+	static, err := files(r.theme, "static")
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range static {
+		out := strings.TrimPrefix(name, "static/")
+		jobs = append(jobs, job{[]string{out}, func() error {
+			b, err := fs.ReadFile(r.theme, name)
+			if err != nil {
+				return err
+			}
+			return r.write(out, b)
+		}})
+	}
+	return jobs, nil
 }
 
 // basePath is the path part of the base URL ("/kb/"), from which the 404

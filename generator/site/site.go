@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/config"
@@ -73,7 +74,50 @@ type Options struct {
 	Drafts   bool   // keep drafts and postmortems under review
 	Now      time.Time
 	Progress func(done, total int) // called as files are read; may be nil
+	// Cache, when set, keeps what each file gave so that the next Load
+	// with it rereads only the files that changed (see Cache).
+	Cache *Cache
 }
+
+// Cache remembers the postmortem and the diagnostics each file gave, with
+// the file's size and modification time, so that loading the same folder
+// again rereads only the files that were added or changed: `hindsight
+// serve` reloads a large knowledge base after an edit in milliseconds. A
+// cache belongs to one config; Load starts it afresh when the config is
+// another. Its postmortems are shared between loads and must not be
+// modified. It is safe for one Load at a time.
+type Cache struct {
+	cfg   *config.Config
+	files map[string]cachedFile
+	read  int // files read by the last Load
+}
+
+type cachedFile struct {
+	size  int64
+	mod   time.Time
+	pm    *postmortem.Postmortem
+	diags diag.List
+}
+
+// reuse stats a file into c and reports whether the cache holds it as it
+// is now, filling c with what it gave.
+func (c *Cache) reuse(fsys fs.FS, name string, info *cachedFile) bool {
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return false
+	}
+	*info = cachedFile{size: st.Size(), mod: st.ModTime()}
+	old, ok := c.files[name]
+	if !ok || old.size != info.size || !old.mod.Equal(info.mod) {
+		return false
+	}
+	*info = old
+	return true
+}
+
+// Read is how many files the last Load read (the others came from the
+// cache).
+func (c *Cache) Read() int { return c.read }
 
 // Load reads every postmortem under fsys. It returns the site and every
 // diagnostic; the site is nil when there are errors.
@@ -94,21 +138,39 @@ func Load(fsys fs.FS, cfg *config.Config, opts Options) (*Site, diag.List) {
 	pms := make([]*postmortem.Postmortem, len(files))
 	perFile := make([]diag.List, len(files))
 	reader := &postmortem.Reader{Config: cfg}
+	cache := opts.Cache
+	var infos []cachedFile
+	if cache != nil {
+		if cache.cfg != cfg || cache.files == nil {
+			cache.cfg, cache.files = cfg, map[string]cachedFile{}
+		}
+		cache.read = 0
+		infos = make([]cachedFile, len(files))
+	}
 	var (
-		wg   sync.WaitGroup
-		mu   sync.Mutex
-		done int
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		done  int
+		reads atomic.Int64
 	)
 	next := make(chan int)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				name := displayPath(opts.Dir, files[i])
-				src, err := fs.ReadFile(fsys, files[i])
-				if err != nil {
-					perFile[i].Errorf(name, 0, "cannot read: %v", readHint(err))
+				if cache == nil || !cache.reuse(fsys, files[i], &infos[i]) {
+					name := displayPath(opts.Dir, files[i])
+					src, err := fs.ReadFile(fsys, files[i])
+					if err != nil {
+						perFile[i].Errorf(name, 0, "cannot read: %v", readHint(err))
+					} else {
+						pms[i] = reader.Read(name, src, &perFile[i])
+					}
+					if cache != nil {
+						infos[i].pm, infos[i].diags = pms[i], perFile[i]
+						reads.Add(1)
+					}
 				} else {
-					pms[i] = reader.Read(name, src, &perFile[i])
+					pms[i], perFile[i] = infos[i].pm, infos[i].diags
 				}
 				if opts.Progress != nil {
 					mu.Lock()
@@ -124,6 +186,15 @@ func Load(fsys fs.FS, cfg *config.Config, opts Options) (*Site, diag.List) {
 	}
 	close(next)
 	wg.Wait()
+	if cache != nil {
+		clear(cache.files)
+		for i, c := range infos {
+			if !c.mod.IsZero() { // else its time is unknown: read it next time
+				cache.files[files[i]] = c
+			}
+		}
+		cache.read = int(reads.Load())
+	}
 	for _, l := range perFile {
 		diags = append(diags, l...)
 	}

@@ -1,0 +1,165 @@
+package build
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// copyContent copies the example content into a temporary folder.
+func copyContent(t *testing.T) string {
+	t.Helper()
+	dst := t.TempDir()
+	err := filepath.WalkDir(exampleContent, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(exampleContent, p)
+		to := filepath.Join(dst, rel)
+		if d.IsDir() {
+			return os.MkdirAll(to, 0o755)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(to, b, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// isSearchIndex reports whether a file of the output is part of a static
+// search index, which Lazy does not hold.
+func isSearchIndex(name string) bool {
+	name = strings.TrimPrefix(name, "customer/")
+	return strings.HasPrefix(name, "search/") && name != "search/index.html"
+}
+
+// checkLazy checks that lazy serves every file of a full build's output
+// (want) byte for byte, and nothing for the paths in gone.
+func checkLazy(t *testing.T, p *Prepared, want map[string][]byte, gone ...string) {
+	t.Helper()
+	lazy, err := p.Lazy()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range want {
+		if isSearchIndex(name) || name == ".hindsight-output" {
+			continue
+		}
+		got, ok, err := lazy.File(name)
+		if err != nil || !ok {
+			t.Errorf("%s: ok=%v err=%v, want the file", name, ok, err)
+			continue
+		}
+		if string(got) != string(b) {
+			t.Errorf("%s: differs from the full build's", name)
+		}
+	}
+	for _, name := range gone {
+		if _, ok, _ := lazy.File(name); ok {
+			t.Errorf("%s: served, but a build no longer writes it", name)
+		}
+	}
+}
+
+// TestSessionRebuildsWhatChanged edits, adds and removes postmortems
+// between two builds of one session: the second reads only the files that
+// changed, and its pages, rendered when asked for, are those of a full
+// build of the new content.
+func TestSessionRebuildsWhatChanged(t *testing.T) {
+	content := copyContent(t)
+	opts := exampleOptions(t, filepath.Join(t.TempDir(), "public"))
+	opts.ContentDir = content
+	ss := NewSession(opts)
+	if res, err := ss.Build(); err != nil {
+		t.Fatalf("build: %v\n%s", err, diagText(res.Diagnostics))
+	}
+	if n := ss.cache.Read(); n < 20 {
+		t.Fatalf("first build read %d files", n)
+	}
+	p, res, err := ss.Prepare()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, diagText(res.Diagnostics))
+	}
+	if n := ss.cache.Read(); n != 0 {
+		t.Errorf("nothing changed, yet %d files were read again", n)
+	}
+	checkLazy(t, p, readTree(t, opts.OutDir))
+
+	// Edit one postmortem (its title shows on many pages), add one, remove one.
+	edited := filepath.Join(content, "2025", "2025-04-02-kafka-consumer-lag-rebalance-storm.md")
+	src, err := os.ReadFile(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src = []byte(strings.Replace(string(src), "title:", "title: Edited —", 1))
+	if err := os.WriteFile(edited, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, content, map[string]string{"2026/new-one.md": "---\ntitle: A new one\nseverity: SEV3\nservices: [api]\ntags: [brand-new-tag]\nstarted_at: 2026-11-20 10:00\nresolved_at: 2026-11-20 11:00\nroot_cause: a cause\n---\n"})
+	removed := "2025/2025-03-13-collect-tls-certificate-expired.md"
+	removedID := "2025-03-13-collect-tls-certificate-expired"
+	if err := os.Remove(filepath.Join(content, removed)); err != nil {
+		t.Fatal(err)
+	}
+	// The edit may land within the file system's time granularity of the
+	// first read: make its time differ.
+	later := time.Now().Add(time.Second)
+	os.Chtimes(edited, later, later)
+
+	p, res, err = ss.Prepare()
+	if err != nil {
+		t.Fatalf("%v\n%s", err, diagText(res.Diagnostics))
+	}
+	if n := ss.cache.Read(); n != 2 {
+		t.Errorf("read %d files after changing 2 and removing 1, want 2", n)
+	}
+	fresh := exampleOptions(t, filepath.Join(t.TempDir(), "public"))
+	fresh.ContentDir = content
+	mustBuild(t, fresh)
+	want := readTree(t, fresh.OutDir)
+	if !strings.Contains(string(want["incidents/index.html"]), "Edited —") || want["tags/brand-new-tag/index.html"] == nil {
+		t.Fatal("the full build does not show the changes; the test is wrong")
+	}
+	checkLazy(t, p, want, "incidents/"+removedID+"/index.html")
+
+	// Writing what was prepared gives the full build's output.
+	if _, err := p.Write(nil); err != nil {
+		t.Fatal(err)
+	}
+	if d := sameTree(readTree(t, opts.OutDir), want); d != "" {
+		t.Error("written after the edit:", d)
+	}
+}
+
+// TestSessionStops checks that a write told to stop leaves the output as it
+// was.
+func TestSessionStops(t *testing.T) {
+	opts := exampleOptions(t, filepath.Join(t.TempDir(), "public"))
+	ss := NewSession(opts)
+	if _, err := ss.Build(); err != nil {
+		t.Fatal(err)
+	}
+	before := readTree(t, opts.OutDir)
+	p, _, err := ss.Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	close(stop)
+	if _, err := p.Write(stop); err != ErrStopped {
+		t.Fatalf("Write after stop: %v, want ErrStopped", err)
+	}
+	if d := sameTree(readTree(t, opts.OutDir), before); d != "" {
+		t.Error(d)
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(opts.OutDir), ".public.tmp-*")); len(left) > 0 {
+		t.Error("the staging folder was left behind:", left)
+	}
+}
