@@ -43,9 +43,10 @@ type Metrics struct {
 	Weights       Weights          // severity → weight in downtime; nil is DefaultWeights(Severities)
 	SLOWindowDays int              // 0 is DefaultSLOWindowDays
 	Deployments   *Deployments     // nil when there is no deployment data
+	Memo          *Memo            // when set, keeps service reports for the next Metrics (see Memo)
 
 	indexOnce sync.Once
-	byDate    []*postmortem.Postmortem       // dated incidents, oldest first
+	index     map[string]*incidentIndex      // by service name; "" for all
 	order     map[*postmortem.Postmortem]int // position in Incidents
 }
 
@@ -86,8 +87,8 @@ func (m *Metrics) weights() Weights {
 // "", in the order of m.Incidents.
 func (m *Metrics) selectIncidents(period Period, service string) []*postmortem.Postmortem {
 	var out []*postmortem.Postmortem
-	for _, p := range m.candidates(period) {
-		if period.Includes(p) && (service == "" || p.HasService(service)) {
+	for _, p := range m.candidates(period, service) {
+		if period.Includes(p) {
 			out = append(out, p)
 		}
 	}
@@ -97,34 +98,63 @@ func (m *Metrics) selectIncidents(period Period, service string) []*postmortem.P
 	return out
 }
 
-// candidates narrows the incidents to those that can be in period: the
-// monthly series ask for hundreds of short periods over thousands of
-// incidents, so the incidents are indexed by date once.
-func (m *Metrics) candidates(period Period) []*postmortem.Postmortem {
+// candidates narrows the incidents to those of service (all when "") that
+// can be in period: the monthly series ask for hundreds of short periods,
+// per service, over thousands of incidents, so the incidents are indexed by
+// service and date once.
+func (m *Metrics) candidates(period Period, service string) []*postmortem.Postmortem {
 	m.indexOnce.Do(func() {
 		m.order = make(map[*postmortem.Postmortem]int, len(m.Incidents))
+		m.index = map[string]*incidentIndex{"": {}}
 		for i, p := range m.Incidents {
 			m.order[p] = i
-			if !p.Date().IsZero() {
-				m.byDate = append(m.byDate, p)
+			m.index[""].add(p)
+			for k, name := range p.Services {
+				if !slices.Contains(p.Services[:k], name) {
+					ix := m.index[name]
+					if ix == nil {
+						ix = &incidentIndex{}
+						m.index[name] = ix
+					}
+					ix.add(p)
+				}
 			}
 		}
-		slices.SortStableFunc(m.byDate, func(a, b *postmortem.Postmortem) int { return a.Date().Compare(b.Date()) })
+		for _, ix := range m.index {
+			slices.SortStableFunc(ix.byDate, func(a, b *postmortem.Postmortem) int { return a.Date().Compare(b.Date()) })
+		}
 	})
-	if period.From.IsZero() && period.To.IsZero() {
-		return m.Incidents // all time includes incidents without a date
+	ix := m.index[service]
+	if ix == nil {
+		return nil
 	}
-	lo, hi := 0, len(m.byDate)
+	if period.From.IsZero() && period.To.IsZero() {
+		return ix.all // all time includes incidents without a date
+	}
+	lo, hi := 0, len(ix.byDate)
 	if !period.From.IsZero() {
-		lo, _ = slices.BinarySearchFunc(m.byDate, period.From, func(p *postmortem.Postmortem, t time.Time) int { return p.Date().Compare(t) })
+		lo, _ = slices.BinarySearchFunc(ix.byDate, period.From, func(p *postmortem.Postmortem, t time.Time) int { return p.Date().Compare(t) })
 	}
 	if !period.To.IsZero() {
-		hi, _ = slices.BinarySearchFunc(m.byDate, period.To, func(p *postmortem.Postmortem, t time.Time) int { return p.Date().Compare(t) })
+		hi, _ = slices.BinarySearchFunc(ix.byDate, period.To, func(p *postmortem.Postmortem, t time.Time) int { return p.Date().Compare(t) })
 	}
 	if lo > hi {
 		return nil
 	}
-	return m.byDate[lo:hi]
+	return ix.byDate[lo:hi]
+}
+
+// incidentIndex is the incidents of one service, or of all.
+type incidentIndex struct {
+	all    []*postmortem.Postmortem // in the order of Metrics.Incidents
+	byDate []*postmortem.Postmortem // dated ones, oldest first
+}
+
+func (ix *incidentIndex) add(p *postmortem.Postmortem) {
+	ix.all = append(ix.all, p)
+	if !p.Date().IsZero() {
+		ix.byDate = append(ix.byDate, p)
+	}
 }
 
 // serviceNames lists the catalog's services and those incidents name, sorted.
@@ -133,8 +163,11 @@ func (m *Metrics) serviceNames() []string {
 	for _, s := range m.Services {
 		names = append(names, s.Name)
 	}
-	for _, p := range m.Incidents {
-		names = append(names, p.Services...)
+	m.candidates(Period{}, "") // builds the index by service
+	for name := range m.index {
+		if name != "" {
+			names = append(names, name)
+		}
 	}
 	slices.Sort(names)
 	return slices.Compact(names)
@@ -162,11 +195,64 @@ func (m *Metrics) Report(period Period) Report {
 	r := Report{AsOf: m.Now, Summary: m.Summary(period, ""), FollowUp: m.FollowUp(period),
 		Months: m.Monthly(period, ""), Services: map[string]ServiceReport{}}
 	for _, name := range m.serviceNames() {
+		incidents := m.candidates(Period{}, name)
+		if sr, ok := m.Memo.get(period, name, incidents, m.Deployments); ok {
+			r.Services[name] = sr
+			continue
+		}
 		sr := ServiceReport{Summary: m.Summary(period, name), Months: m.Monthly(period, name)}
 		if i := slices.IndexFunc(m.Services, func(s config.Service) bool { return s.Name == name }); i >= 0 {
 			sr.SLO = m.SLO(m.Services[i])
 		}
 		r.Services[name] = sr
+		m.Memo.put(period, name, incidents, m.Deployments, sr)
 	}
 	return r
+}
+
+// Memo keeps each service's report from one Metrics to the next: a
+// service whose incidents are the same postmortems as before (and the
+// deployments the same data) keeps its report, so that after an edit
+// `hindsight serve` computes again only the reports of the services the
+// edited postmortem names. A Memo belongs to one config and one "today";
+// it is safe for concurrent use, and a nil Memo keeps nothing.
+type Memo struct {
+	mu      sync.Mutex
+	reports map[memoKey]memoEntry
+}
+
+type memoKey struct {
+	period  Period
+	service string
+}
+
+type memoEntry struct {
+	incidents   []*postmortem.Postmortem
+	deployments *Deployments
+	report      ServiceReport
+}
+
+func (c *Memo) get(period Period, service string, incidents []*postmortem.Postmortem, deps *Deployments) (ServiceReport, bool) {
+	if c == nil {
+		return ServiceReport{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.reports[memoKey{period, service}]
+	if !ok || e.deployments != deps || !slices.Equal(e.incidents, incidents) {
+		return ServiceReport{}, false
+	}
+	return e.report, true
+}
+
+func (c *Memo) put(period Period, service string, incidents []*postmortem.Postmortem, deps *Deployments, r ServiceReport) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.reports == nil {
+		c.reports = map[memoKey]memoEntry{}
+	}
+	c.reports[memoKey{period, service}] = memoEntry{slices.Clone(incidents), deps, r}
 }

@@ -65,7 +65,7 @@ func (m *Metrics) Monthly(period Period, service string) []Month {
 		if bucket.To.After(to) {
 			bucket.To = to
 		}
-		s := m.Summary(bucket, service)
+		s := m.summary(bucket, service, false)
 		out = append(out, Month{Month: start.Format("2006-01"), Period: bucket, Figures: s.Figures, BySeverity: s.BySeverity})
 	}
 	return out

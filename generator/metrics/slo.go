@@ -154,10 +154,7 @@ func (m *Metrics) SLO(svc config.Service) *SLO {
 	s.WindowMinutes, s.BudgetMinutes = window.Minutes(), budget.Minutes()
 	var incidents []*postmortem.Postmortem
 	var consumed time.Duration
-	for _, p := range m.Incidents {
-		if !p.HasService(svc.Name) {
-			continue
-		}
+	for _, p := range m.candidates(Period{}, svc.Name) { // every incident of the service
 		in := impact(p, win.From, win.To)
 		if in <= 0 {
 			continue

@@ -73,6 +73,12 @@ func (l IncidentList) MarshalJSON() ([]byte, error) {
 // services counts for each of them). The change failure rate of a service
 // counts only that service's deployments.
 func (m *Metrics) Summary(period Period, service string) Summary {
+	return m.summary(period, service, true)
+}
+
+// summary is Summary, with the tallies by service, tag and trigger only
+// when tallies is true (the monthly series do without them).
+func (m *Metrics) summary(period Period, service string, tallies bool) Summary {
 	list := m.selectIncidents(period, service)
 	s := Summary{Period: period, OngoingIncidents: IncidentList{}}
 	s.Incidents = len(list)
@@ -95,10 +101,12 @@ func (m *Metrics) Summary(period Period, service string) Summary {
 		if d, ok := measured(p.StartedAt, p.ResolvedAt, p.StatedResolve, p.TimeToResolve()); ok {
 			resolve = append(resolve, d)
 		}
-		services = append(services, p.Services...)
-		tags = append(tags, p.Tags...)
-		if p.Trigger != "" {
-			triggers = append(triggers, p.Trigger)
+		if tallies {
+			services = append(services, p.Services...)
+			tags = append(tags, p.Tags...)
+			if p.Trigger != "" {
+				triggers = append(triggers, p.Trigger)
+			}
 		}
 	}
 	s.MTTDIncidents = len(detect)
@@ -112,7 +120,9 @@ func (m *Metrics) Summary(period Period, service string) Summary {
 		s.ChangeFailureRate = share(s.ChangeInduced, n)
 	}
 	s.BySeverity = m.bySeverity(list)
-	s.ByService, s.ByTag, s.ByTrigger = tally(services), tally(tags), tally(triggers)
+	if tallies {
+		s.ByService, s.ByTag, s.ByTrigger = tally(services), tally(tags), tally(triggers)
+	}
 	return s
 }
 
