@@ -47,6 +47,13 @@ func CacheDir(contentDir string) string {
 type Index struct {
 	idx bleve.Index
 	syn Synonyms
+
+	// What Refresh needs: one at a time.
+	mu         sync.Mutex
+	contentDir string
+	cfg        *config.Config
+	mpath      string
+	man        manifest
 }
 
 // Update describes what Open did to bring the index up to date.
@@ -97,12 +104,7 @@ func Open(cacheDir, contentDir string, cfg *config.Config, syn Synonyms) (*Index
 		}
 		return nil, up, err
 	}
-	defer root.Close()
-	fsys := root.FS()
-	files, _, err := site.Files(fsys)
-	if err != nil {
-		return nil, up, fmt.Errorf("cannot read the content folder: %w", err)
-	}
+	root.Close()
 
 	dir := filepath.Join(cacheDir, "search")
 	mpath := filepath.Join(dir, "manifest.json")
@@ -130,6 +132,46 @@ func Open(cacheDir, contentDir string, cfg *config.Config, syn Synonyms) (*Index
 	}
 	if man.Files == nil {
 		man.Files = map[string]fileState{}
+	}
+	ix := &Index{idx: idx, syn: syn, contentDir: contentDir, cfg: cfg, mpath: mpath, man: man}
+	r, err := ix.Refresh(nil)
+	if err != nil {
+		idx.Close()
+		return nil, up, err
+	}
+	r.Rebuilt = up.Rebuilt || r.Rebuilt
+	r.Took = time.Since(start)
+	return ix, r, nil
+}
+
+// Refresh brings the open index up to date with the content folder, as
+// Open does. names, when not nil, are the only files (slash-separated
+// paths in the content folder) that may have been added, changed or
+// removed since, as a watcher reports them: the folder is not listed.
+// Searches may run meanwhile.
+func (ix *Index) Refresh(names []string) (Update, error) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	start := time.Now()
+	var up Update
+	contentDir, cfg, man, idx := ix.contentDir, ix.cfg, &ix.man, ix.idx
+	root, err := os.OpenRoot(contentDir)
+	if err != nil {
+		return up, err
+	}
+	defer root.Close()
+	fsys := root.FS()
+	var files []string
+	if names == nil {
+		if files, _, err = site.Files(fsys); err != nil {
+			return up, fmt.Errorf("cannot read the content folder: %w", err)
+		}
+	} else {
+		for _, name := range names {
+			if _, err := fs.Stat(fsys, name); err == nil && site.IsPostmortemFile(name) {
+				files = append(files, name)
+			}
+		}
 	}
 
 	// Which files changed: stat first, hash only when size or time moved.
@@ -170,9 +212,15 @@ func Open(cacheDir, contentDir string, cfg *config.Config, syn Synonyms) (*Index
 	for _, f := range files {
 		listed[f] = true
 	}
+	// Gone: every file the index holds and the folder no longer has, or
+	// with names, those of them that are gone.
+	gone := slices.Sorted(maps.Keys(man.Files))
+	if names != nil {
+		gone = names
+	}
 	batch := idx.NewBatch()
-	for _, name := range slices.Sorted(maps.Keys(man.Files)) {
-		if !listed[name] {
+	for _, name := range gone {
+		if _, ok := man.Files[name]; ok && !listed[name] {
 			batch.Delete(man.Files[name].ID)
 			delete(man.Files, name)
 			up.Removed++
@@ -215,42 +263,42 @@ func Open(cacheDir, contentDir string, cfg *config.Config, syn Synonyms) (*Index
 			batch.Delete(old.ID)
 		}
 		if err := batch.Index(id, docs[i]); err != nil {
-			idx.Close()
-			return nil, up, fmt.Errorf("indexing %s: %w", j.name, err)
+			return up, fmt.Errorf("indexing %s: %w", j.name, err)
 		}
 		j.st.ID = id
 		man.Files[j.name] = j.st
 		up.Indexed++
 		if batch.Size() >= batchSize {
 			if err := idx.Batch(batch); err != nil {
-				idx.Close()
-				return nil, up, err
+				return up, err
 			}
 			batch.Reset()
 		}
 	}
 	if batch.Size() > 0 {
 		if err := idx.Batch(batch); err != nil {
-			idx.Close()
-			return nil, up, err
+			return up, err
 		}
 	}
 	if up.Indexed > 0 || up.Removed > 0 || up.Rebuilt || len(changed) > 0 {
 		b, err := json.Marshal(man)
 		if err == nil {
-			err = os.WriteFile(mpath, b, 0o644)
+			err = os.WriteFile(ix.mpath, b, 0o644)
 		}
 		if err != nil {
-			idx.Close()
-			return nil, up, fmt.Errorf("cannot save the search manifest: %w", err)
+			return up, fmt.Errorf("cannot save the search manifest: %w", err)
 		}
 	}
 	up.Took = time.Since(start)
-	return &Index{idx: idx, syn: syn}, up, nil
+	return up, nil
 }
 
-// Close closes the index.
-func (ix *Index) Close() error { return ix.idx.Close() }
+// Close closes the index, once a Refresh under way is done.
+func (ix *Index) Close() error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return ix.idx.Close()
+}
 
 // Result is one search hit.
 type Result struct {

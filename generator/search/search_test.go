@@ -217,3 +217,39 @@ func TestText(t *testing.T) {
 		}
 	}
 }
+
+// TestRefreshNamed refreshes an open index with the files a watcher names:
+// those are reindexed or dropped, the others are not looked at, and a
+// refresh without names finds what the named one was not told.
+func TestRefreshNamed(t *testing.T) {
+	content, cache := t.TempDir(), t.TempDir()
+	write(t, content, "a.md", pmA)
+	write(t, content, "b.md", pmB)
+	ix, _, err := Open(cache, content, config.Default(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	write(t, content, "b.md", strings.Replace(pmB, "A slow consumer.", "A slow consumer and an expired certificate.", 1))
+	os.Remove(filepath.Join(content, "a.md"))
+	write(t, content, "c.md", strings.Replace(pmA, "id: a", "id: c", 1))
+	later := time.Now().Add(time.Minute)
+	os.Chtimes(filepath.Join(content, "b.md"), later, later)
+
+	up, err := ix.Refresh([]string{"a.md", "c.md", "notes.txt"}) // not b.md
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.Indexed != 1 || up.Removed != 1 {
+		t.Errorf("named refresh: %+v", up)
+	}
+	if got := ids(t, ix, "certificate"); got != "c" {
+		t.Errorf("after the named refresh, certificate: %q (b was not named)", got)
+	}
+	if _, err := ix.Refresh(nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := ids(t, ix, "certificate"); got != "c,b" {
+		t.Errorf("after a full refresh, certificate: %q", got)
+	}
+}

@@ -6,6 +6,7 @@ package site
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -77,6 +78,12 @@ type Options struct {
 	// Cache, when set, keeps what each file gave so that the next Load
 	// with it rereads only the files that changed (see Cache).
 	Cache *Cache
+	// Changed, when not nil and the Cache holds a previous Load of the
+	// folder, lists the only files (slash-separated paths in the folder)
+	// that may have been added, changed or removed since: the folder is
+	// not listed again, which a watcher that knows what changed can spare
+	// a large knowledge base.
+	Changed []string
 }
 
 // Cache remembers the postmortem and the diagnostics each file gave, with
@@ -87,9 +94,11 @@ type Options struct {
 // another. Its postmortems are shared between loads and must not be
 // modified. It is safe for one Load at a time.
 type Cache struct {
-	cfg   *config.Config
-	files map[string]cachedFile
-	read  int // files read by the last Load
+	cfg     *config.Config
+	files   map[string]cachedFile
+	read    int      // files read by the last Load
+	list    []string // the files of the last Load, sorted
+	outside []string // the links to outside of the last Load
 }
 
 type cachedFile struct {
@@ -99,12 +108,19 @@ type cachedFile struct {
 	diags diag.List
 }
 
-// reuse stats a file into c and reports whether the cache holds it as it
-// is now, filling c with what it gave.
-func (c *Cache) reuse(fsys fs.FS, name string, info *cachedFile) bool {
-	st, err := fs.Stat(fsys, name)
-	if err != nil {
-		return false
+// reuse reports whether the cache holds the file as it is now, filling
+// info with what it gave; st is what the folder listing said of the file,
+// or nil; trust takes the cache's word for a file without st.
+func (c *Cache) reuse(fsys fs.FS, name string, st fs.FileInfo, trust bool, info *cachedFile) bool {
+	if old, ok := c.files[name]; ok && st == nil && trust {
+		*info = old
+		return true
+	}
+	if st == nil {
+		var err error
+		if st, err = fs.Stat(fsys, name); err != nil {
+			return false
+		}
 	}
 	*info = cachedFile{size: st.Size(), mod: st.ModTime()}
 	old, ok := c.files[name]
@@ -115,6 +131,52 @@ func (c *Cache) reuse(fsys fs.FS, name string, info *cachedFile) bool {
 	return true
 }
 
+// update returns the files of the last Load with the changed paths added
+// or removed, as listing the folder would, and what the listing would say
+// of each changed file in stats.
+func (c *Cache) update(fsys fs.FS, changed []string, stats map[string]fs.FileInfo) (files, outside []string) {
+	files = slices.Clone(c.list)
+	for _, p := range changed {
+		p = path.Clean(p)
+		if !IsPostmortemFile(p) {
+			continue
+		}
+		i, found := slices.BinarySearch(files, p)
+		st, err := fs.Stat(fsys, p)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			if found {
+				files = slices.Delete(files, i, i+1)
+			}
+			continue
+		case err == nil && !st.Mode().IsRegular():
+			continue // a folder named *.md
+		case err == nil:
+			stats[p] = st
+		}
+		if !found { // or unreadable: reading it says why
+			files = slices.Insert(files, i, p)
+		}
+	}
+	return files, c.outside
+}
+
+// IsPostmortemFile reports whether Files would list a file at p (a
+// slash-separated path in the content folder) if it is one: a *.md file
+// other than README.md, outside hidden and _ folders.
+func IsPostmortemFile(p string) bool {
+	if !fs.ValidPath(p) || p == "." {
+		return false
+	}
+	for _, part := range strings.Split(p, "/") {
+		if strings.HasPrefix(part, ".") || strings.HasPrefix(part, "_") {
+			return false
+		}
+	}
+	name := path.Base(p)
+	return strings.EqualFold(path.Ext(name), ".md") && !strings.EqualFold(name, "README.md")
+}
+
 // Read is how many files the last Load read (the others came from the
 // cache).
 func (c *Cache) Read() int { return c.read }
@@ -123,7 +185,22 @@ func (c *Cache) Read() int { return c.read }
 // diagnostic; the site is nil when there are errors.
 func Load(fsys fs.FS, cfg *config.Config, opts Options) (*Site, diag.List) {
 	var diags diag.List
-	files, outside, err := list(fsys)
+	var stats map[string]fs.FileInfo // what the folder listing says of each file, for the cache
+	if opts.Cache != nil {
+		stats = map[string]fs.FileInfo{}
+	}
+	var files, outside []string
+	var err error
+	trust := false // the cache's files not in stats are as they were
+	if c := opts.Cache; c != nil && opts.Changed != nil && c.cfg == cfg && c.list != nil {
+		files, outside = c.update(fsys, opts.Changed, stats)
+		trust = true
+	} else {
+		files, outside, err = list(fsys, stats)
+	}
+	if opts.Cache != nil {
+		opts.Cache.list, opts.Cache.outside = nil, nil
+	}
 	if err != nil {
 		diags.Errorf(opts.Dir, 0, "cannot read the content folder: %v", err)
 		return nil, diags
@@ -157,7 +234,7 @@ func Load(fsys fs.FS, cfg *config.Config, opts Options) (*Site, diag.List) {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				if cache == nil || !cache.reuse(fsys, files[i], &infos[i]) {
+				if cache == nil || !cache.reuse(fsys, files[i], stats[files[i]], trust, &infos[i]) {
 					name := displayPath(opts.Dir, files[i])
 					src, err := fs.ReadFile(fsys, files[i])
 					if err != nil {
@@ -194,6 +271,7 @@ func Load(fsys fs.FS, cfg *config.Config, opts Options) (*Site, diag.List) {
 			}
 		}
 		cache.read = int(reads.Load())
+		cache.list, cache.outside = files, outside
 	}
 	for _, l := range perFile {
 		diags = append(diags, l...)
@@ -260,14 +338,17 @@ func displayPath(dir, name string) string {
 
 // Files lists the postmortem files of a content folder, as Load reads them,
 // and the links that lead outside it.
-func Files(fsys fs.FS) (files, outside []string, err error) { return list(fsys) }
+func Files(fsys fs.FS) (files, outside []string, err error) { return list(fsys, nil) }
 
 // list finds the postmortem files: every *.md, skipping hidden files and
 // folders and README files. Links to folders are not followed, and links
 // that lead outside the content folder (other than *.md files, which fail
 // when read) are returned in outside, so that the postmortems of a linked
 // folder are not dropped without a word.
-func list(fsys fs.FS) (files, outside []string, err error) {
+//
+// When stats is not nil, it gets what the listing says of each file (its
+// size and modification time come with the folder's entries).
+func list(fsys fs.FS, stats map[string]fs.FileInfo) (files, outside []string, err error) {
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -290,6 +371,11 @@ func list(fsys fs.FS) (files, outside []string, err error) {
 			return nil
 		}
 		files = append(files, p)
+		if stats != nil && d.Type().IsRegular() {
+			if info, err := d.Info(); err == nil {
+				stats[p] = info
+			}
+		}
 		return nil
 	})
 	slices.Sort(files)
@@ -460,23 +546,38 @@ func (s *Site) Actions(incidents []*postmortem.Postmortem, status string) []Open
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b OpenAction) int {
-		ao, bo := a.Overdue(s.Now), b.Overdue(s.Now)
-		if ao != bo {
-			if ao {
+	// Sorted by key, through their positions: moving whole actions while
+	// sorting thousands of them is slow.
+	type key struct {
+		overdue bool
+		due     time.Time
+	}
+	keys := make([]key, len(out))
+	order := make([]int, len(out))
+	for i, a := range out {
+		keys[i], order[i] = key{a.Overdue(s.Now), a.Due}, i
+	}
+	slices.SortStableFunc(order, func(i, j int) int {
+		a, b := keys[i], keys[j]
+		if a.overdue != b.overdue {
+			if a.overdue {
 				return -1
 			}
 			return 1
 		}
 		switch {
-		case a.Due.IsZero() && !b.Due.IsZero():
+		case a.due.IsZero() && !b.due.IsZero():
 			return 1
-		case !a.Due.IsZero() && b.Due.IsZero():
+		case !a.due.IsZero() && b.due.IsZero():
 			return -1
 		}
-		return a.Due.Compare(b.Due)
+		return a.due.Compare(b.due)
 	})
-	return out
+	sorted := make([]OpenAction, len(out))
+	for k, i := range order {
+		sorted[k] = out[i]
+	}
+	return sorted
 }
 
 // ImpactTime sums the time to resolve of the incidents (ongoing ones count up
