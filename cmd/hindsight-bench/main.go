@@ -45,15 +45,16 @@ func main() {
 	dir := flag.String("dir", "", "corpus directory, generated if it has no hindsight.yaml (default: <user cache dir>/hindsight-bench/n<N>-v<version>)")
 	bin := flag.String("bin", "", "hindsight binary to time (default: go build ./cmd/hindsight)")
 	searchToo := flag.Bool("search", true, "also measure search: the static index (time, size, files, bytes per query in Chromium when present) and the bleve index (cold, second search, one edit, query latency)")
+	serveToo := flag.Bool("serve", true, "also measure serve: how soon an edit to one postmortem shows")
 	out := flag.String("out", "", "parent folder of the build output (default: a temporary folder on disk; a tmpfs such as /dev/shm takes the disk's file-creation speed out of the figures)")
 	flag.Parse()
-	if err := run(*n, *runs, *dir, *bin, *out, *searchToo); err != nil {
+	if err := run(*n, *runs, *dir, *bin, *out, *searchToo, *serveToo); err != nil {
 		fmt.Fprintln(os.Stderr, "hindsight-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, runs int, dir, bin, out string, searchToo bool) error {
+func run(n, runs int, dir, bin, out string, searchToo, serveToo bool) error {
 	if n < 1 || runs < 1 {
 		return errors.New("-n and -runs must be positive")
 	}
@@ -97,7 +98,12 @@ func run(n, runs int, dir, bin, out string, searchToo bool) error {
 		if err := benchStatic(dir, filepath.Join(tmp, "public")); err != nil {
 			return err
 		}
-		return benchSearch(bin, dir, tmp)
+		if err := benchSearch(bin, dir, tmp); err != nil {
+			return err
+		}
+	}
+	if serveToo {
+		return benchServe(bin, dir, tmp)
 	}
 	return nil
 }

@@ -24,10 +24,9 @@ const (
 
 // searchAPI answers /api/search?q=…&limit=N from the bleve index, for the
 // search page under `hindsight serve`; services=, severity= and year=
-// (each repeatable: either value) narrow the results. It serves the
-// The index is opened (and brought up
-// to date) in the background; until it is ready the API answers 503 and
-// the page uses the static index.
+// (each repeatable: either value) narrow the results. The index is opened
+// (and brought up to date) in the background; until it is ready the API
+// answers 503 and the page uses the static index.
 type searchAPI struct {
 	mu     sync.RWMutex
 	ix     *search.Index
@@ -104,8 +103,7 @@ func (a *searchAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 		limit = min(n, apiMaxLimit)
 	}
-	// Held through the search: a refresh waits for it before it reopens
-	// the index.
+	// Held through the search: Close waits for it.
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	ix, err := a.ix, a.err
@@ -150,23 +148,23 @@ func (a *searchAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(out)
 }
 
-// refresh brings the index up to date after a rebuild (reopening it reads
-// only the files that changed), in the background.
-func (a *searchAPI) refresh() {
+// refresh brings the index up to date after a rebuild, in the background:
+// changed names the only content files that may have changed (nil: any).
+func (a *searchAPI) refresh(changed []string) {
 	a.mu.RLock()
 	ix := a.ix
 	a.mu.RUnlock()
 	if ix == nil {
 		return
 	}
+	// In the background, one at a time (Refresh waits for the one under
+	// way); searches go on meanwhile.
 	go func() {
-		a.mu.Lock()
-		defer a.mu.Unlock()
-		if a.ix == nil {
-			return
+		if _, err := ix.Refresh(changed); err != nil {
+			a.mu.Lock()
+			a.err = err
+			a.mu.Unlock()
 		}
-		a.ix.Close()
-		a.ix, _, a.err = search.Open(a.cache, a.content, a.cfg, search.ForConfig(a.cfg.Synonyms))
 	}()
 }
 

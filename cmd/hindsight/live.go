@@ -3,20 +3,27 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"mime"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
 
 	"github.com/hindsight-sre/hindsight/generator/build"
 	"github.com/hindsight-sre/hindsight/generator/diag"
+	"github.com/hindsight-sre/hindsight/generator/render"
 )
 
 // live is what `hindsight serve` adds to a built site: it rebuilds when the
@@ -35,9 +42,21 @@ type live struct {
 	subs    map[chan liveEvent]bool
 
 	rebuilds chan struct{} // a pending change; capacity 1
-	log      io.Writer
-	done     chan struct{} // closed by shutdown: the event streams end
-	once     sync.Once
+	// full is set when a pending change is not to the content alone (the
+	// config, the theme or the deployments): the site is built afresh.
+	full atomic.Bool
+	// changes are the content files changed since the last rebuild, by
+	// path in the content folder; rescan is set when the watcher cannot
+	// tell which (a folder moved, events lost): the folder is listed again.
+	cmu     sync.Mutex
+	changes map[string]bool
+	rescan  bool
+	// mem, when set, is the site as last prepared, served from memory
+	// until the output folder holds it too.
+	mem  atomic.Pointer[render.Lazy]
+	log  io.Writer
+	done chan struct{} // closed by shutdown: the event streams end
+	once sync.Once
 }
 
 // shutdown ends the open event streams, so that the server can stop
@@ -66,14 +85,15 @@ func (l *live) publish(e liveEvent) {
 	}
 }
 
-// built records the outcome of a rebuild and tells the pages.
-func (l *live) built(res build.Result, err error, took time.Duration) {
+// built records the outcome of a rebuild, logs what (on success) and
+// tells the pages.
+func (l *live) built(res build.Result, err error, what string) {
 	if err == nil {
 		l.mu.Lock()
 		l.version++
 		l.problem = nil
 		l.mu.Unlock()
-		fmt.Fprintf(l.log, "rebuilt %d pages in %s\n", res.Pages, took.Round(time.Millisecond))
+		fmt.Fprintln(l.log, what)
 		l.publish(liveEvent{name: "reload"})
 		return
 	}
@@ -187,6 +207,9 @@ func (l *live) handler(dir string, api http.Handler) http.Handler {
 		}
 		l.swap.RLock()
 		defer l.swap.RUnlock()
+		if lazy := l.mem.Load(); lazy != nil && l.serveMemory(w, r, lazy) {
+			return
+		}
 		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 		file := filepath.Join(dir, filepath.FromSlash(name))
 		if info, err := os.Stat(file); err == nil && info.IsDir() {
@@ -200,15 +223,79 @@ func (l *live) handler(dir string, api http.Handler) http.Handler {
 			if b, err := os.ReadFile(file); err == nil {
 				w.Header().Set("Content-Type", "text/html; charset=utf-8")
 				w.Header().Set("Cache-Control", "no-store")
-				if i := bytes.LastIndex(b, []byte("</body>")); i >= 0 {
-					b = append(b[:i:i], append([]byte(liveTag), b[i:]...)...)
-				}
-				w.Write(b)
+				w.Write(withLiveTag(b))
 				return
 			}
 		}
 		files.ServeHTTP(w, r)
 	})
+}
+
+// withLiveTag adds the live script to a page.
+func withLiveTag(b []byte) []byte {
+	if i := bytes.LastIndex(b, []byte("</body>")); i >= 0 {
+		return append(b[:i:i], append([]byte(liveTag), b[i:]...)...)
+	}
+	return b
+}
+
+// serveMemory answers a request from the site as last prepared, rendering
+// the page if it is the first time it is asked for, and reports whether it
+// did: the search API and the search index files are left to the output
+// folder.
+func (l *live) serveMemory(w http.ResponseWriter, r *http.Request, lazy *render.Lazy) bool {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		return false
+	}
+	name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+	if r.URL.Path == "/api/search" || searchIndexFile(name) {
+		return false
+	}
+	if name == "." || name == "" {
+		name = "index.html"
+	} else if strings.HasSuffix(r.URL.Path, "/") {
+		name += "/index.html"
+	}
+	b, ok, err := lazy.File(name)
+	if !ok && !strings.HasSuffix(name, "index.html") {
+		if _, dir, _ := lazy.File(name + "/index.html"); dir {
+			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			return true
+		}
+	}
+	status := http.StatusOK
+	if !ok {
+		status = http.StatusNotFound
+		name = "404.html"
+		b, _, err = lazy.File(name)
+	}
+	if err != nil {
+		http.Error(w, fmt.Sprintf("rendering %s: %v", name, err), http.StatusInternalServerError)
+		return true
+	}
+	ctype := mime.TypeByExtension(path.Ext(name))
+	if ctype == "" {
+		ctype = http.DetectContentType(b)
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Cache-Control", "no-store")
+	if strings.HasSuffix(name, ".html") {
+		b = withLiveTag(b)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	if r.Method == http.MethodGet {
+		w.Write(b)
+	}
+	return true
+}
+
+// searchIndexFile reports whether name (a path under the output) is a file
+// of a static search index, which builds write but render.Lazy does not
+// hold.
+func searchIndexFile(name string) bool {
+	name = strings.TrimPrefix(name, render.CustomerDir)
+	return strings.HasPrefix(name, "search/") && name != "search/index.html"
 }
 
 // watchDirs are the folders under the config's folder whose files are part
@@ -254,20 +341,26 @@ func (l *live) watch(content, configFile, deployments, siteDir string, stop <-ch
 	for _, d := range watchDirs {
 		trees = append(trees, filepath.Join(siteDir, d))
 	}
-	relevant := func(name string) bool {
+	// relevant reports whether a change to name matters, and whether it is
+	// to the content alone.
+	contentAbs, _ := filepath.Abs(content)
+	under := func(abs, dir string) bool {
+		return abs == dir || strings.HasPrefix(abs, dir+string(filepath.Separator))
+	}
+	relevant := func(name string) (matters, contentOnly bool) {
 		if ignored(filepath.Base(name)) {
-			return false
+			return false, false
 		}
 		abs, _ := filepath.Abs(name)
 		if files[abs] {
-			return true
+			return true, false
 		}
 		for _, t := range trees {
-			if at, _ := filepath.Abs(t); abs == at || strings.HasPrefix(abs, at+string(filepath.Separator)) {
-				return true
+			if at, _ := filepath.Abs(t); under(abs, at) {
+				return true, under(abs, contentAbs)
 			}
 		}
-		return false
+		return false, false
 	}
 	go func() {
 		defer w.Close()
@@ -282,17 +375,32 @@ func (l *live) watch(content, configFile, deployments, siteDir string, stop <-ch
 					return
 				}
 				fmt.Fprintf(l.log, "watching for changes: %v\n", err)
+				l.changed("", true) // events may have been lost
 			case ev, ok := <-w.Events:
 				if !ok {
 					return
 				}
-				if !relevant(ev.Name) {
+				matters, contentOnly := relevant(ev.Name)
+				if !matters {
 					continue
 				}
+				if !contentOnly {
+					l.full.Store(true)
+				}
+				isDir := false
 				if ev.Has(fsnotify.Create) {
 					if info, err := os.Stat(ev.Name); err == nil && info.IsDir() {
 						addTree(ev.Name) // a new folder, and what was moved in with it
+						isDir = true
 					}
+				}
+				if contentOnly {
+					abs, _ := filepath.Abs(ev.Name)
+					rel, _ := filepath.Rel(contentAbs, abs)
+					// A folder created, or a name that may have been one
+					// removed or moved: which files changed is not known.
+					unknown := isDir || ev.Has(fsnotify.Remove|fsnotify.Rename) && !strings.EqualFold(filepath.Ext(rel), ".md")
+					l.changed(filepath.ToSlash(rel), unknown)
 				}
 				// Editors save in bursts (temp file, rename, chmod): one
 				// rebuild after the burst.
@@ -314,8 +422,39 @@ func (l *live) watch(content, configFile, deployments, siteDir string, stop <-ch
 	return nil
 }
 
+// changed records a change to a content file (a path in the content
+// folder), or that which files changed is not known.
+func (l *live) changed(rel string, unknown bool) {
+	l.cmu.Lock()
+	defer l.cmu.Unlock()
+	if unknown {
+		l.rescan = true
+		return
+	}
+	if l.changes == nil {
+		l.changes = map[string]bool{}
+	}
+	l.changes[rel] = true
+}
+
+// takeChanges returns the content files changed since it was last called,
+// or nil when the content folder must be listed again.
+func (l *live) takeChanges() []string {
+	l.cmu.Lock()
+	defer l.cmu.Unlock()
+	var out []string
+	if !l.rescan {
+		out = slices.Sorted(maps.Keys(l.changes))
+		if out == nil {
+			out = []string{}
+		}
+	}
+	l.changes, l.rescan = nil, false
+	return out
+}
+
 // debounce is how long the watcher waits for a burst of changes to end.
-const debounce = 100 * time.Millisecond
+const debounce = 30 * time.Millisecond
 
 // ignored reports whether a file or folder name is an editor's or a tool's
 // own: hidden files, backups, swap and lock files.
@@ -325,25 +464,97 @@ func ignored(name string) bool {
 		name == "4913" // vim's test file
 }
 
-// rebuildLoop rebuilds once per queued change until stop, with options
-// read afresh each time (the config may have changed).
-func (l *live) rebuildLoop(options func() (build.Options, error), after func(), stop <-chan struct{}) {
+// rebuildLoop rebuilds once per queued change until stop. A change to the
+// content alone is prepared by the session, which rereads only the files
+// that changed, and served from memory at once: the open pages reload
+// without waiting for the whole site to be written. The output folder is
+// written once the changes pause for writeDelay. Any other change (config,
+// theme, deployments) starts a new session with the options read afresh,
+// and a full build.
+func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, error), after func(changed []string), stop <-chan struct{}) {
+	var (
+		cancel chan struct{} // closed to stop the pending write
+		ended  chan struct{} // closed when the pending write has ended
+	)
+	stopWrite := func() {
+		if cancel != nil {
+			close(cancel)
+			<-ended
+			cancel = nil
+		}
+	}
+	defer stopWrite()
+	day := today(ss)
 	for {
 		select {
 		case <-stop:
 			return
 		case <-l.rebuilds:
 		}
+		stopWrite()
 		start := time.Now()
-		opts, err := options()
-		var res build.Result
+		changed := l.takeChanges()
+		// A new day moves overdue actions and the last 90 days: the
+		// session's "today" is no longer right.
+		full := l.full.Swap(false) || !today(ss).Equal(day)
+		if full {
+			opts, err := options()
+			var res build.Result
+			if err == nil {
+				opts.CommitLock = &l.swap
+				ss = build.NewSession(opts)
+				day = today(ss)
+				if res, err = ss.Build(); err == nil {
+					l.mem.Store(nil)
+				}
+			}
+			l.built(res, err, fmt.Sprintf("rebuilt %d pages in %s", res.Pages, time.Since(start).Round(time.Millisecond)))
+			if err == nil && after != nil {
+				after(nil)
+			}
+			continue
+		}
+		p, res, err := ss.PrepareChanged(changed)
+		var lazy *render.Lazy
 		if err == nil {
-			opts.CommitLock = &l.swap
-			res, err = build.Build(opts)
+			lazy, err = p.Lazy()
 		}
-		l.built(res, err, time.Since(start))
-		if err == nil && after != nil {
-			after()
+		if err != nil {
+			l.built(res, err, "")
+			continue
 		}
+		l.mem.Store(lazy)
+		l.built(res, nil, fmt.Sprintf("reloaded %s in %s (%s read); pages render as they are asked for",
+			plural(res.Postmortems, "postmortem", "postmortems"), time.Since(start).Round(time.Millisecond), plural(ss.FilesRead(), "file", "files")))
+		if after != nil {
+			after(changed)
+		}
+		cancel, ended = make(chan struct{}), make(chan struct{})
+		go func(cancel, ended chan struct{}) {
+			defer close(ended)
+			select {
+			case <-cancel:
+				return
+			case <-time.After(writeDelay):
+			}
+			start := time.Now()
+			if res, err := p.Write(cancel); err == nil {
+				l.mem.CompareAndSwap(lazy, nil)
+				fmt.Fprintf(l.log, "wrote %d pages to the output folder in %s\n", res.Pages, time.Since(start).Round(time.Millisecond))
+			} else if !errors.Is(err, build.ErrStopped) {
+				fmt.Fprintf(l.log, "writing the output folder: %v; serving the site from memory\n", err)
+			}
+		}(cancel, ended)
 	}
 }
+
+// today is the day as the session's config reckons it (see build.Today).
+func today(ss *build.Session) time.Time {
+	t, _ := build.Today(ss.Options().Config.Location)
+	return t
+}
+
+// writeDelay is how long the changes must pause before the output folder
+// is written: a large knowledge base takes seconds to write, and each new
+// change stops the write under way.
+const writeDelay = time.Second

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -72,10 +73,12 @@ func startLive(t *testing.T) *liveSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := build.Build(opts); err != nil {
+	s.lv = newLive(testLog{t})
+	opts.CommitLock = &s.lv.swap
+	ss := build.NewSession(opts)
+	if _, err := ss.Build(); err != nil {
 		t.Fatal(err)
 	}
-	s.lv = newLive(testLog{t})
 	api := openSearchAPI(s.content, filepath.Join(dir, ".cache"), opts.Config, true, io.Discard)
 	<-api.ready
 	stop := make(chan struct{})
@@ -83,7 +86,7 @@ func startLive(t *testing.T) *liveSite {
 		t.Fatal(err)
 	}
 	looped := make(chan struct{})
-	go func() { s.lv.rebuildLoop(options, api.refresh, stop); close(looped) }()
+	go func() { s.lv.rebuildLoop(ss, options, api.refresh, stop); close(looped) }()
 	s.srv = httptest.NewServer(s.lv.handler(s.out, api))
 	t.Cleanup(func() {
 		close(stop)
@@ -274,4 +277,66 @@ func TestServeUnderLoad(t *testing.T) {
 		t.Error("no rebuild happened during the load")
 	}
 	t.Logf("%d requests, %d edits, %d rebuilds announced", requests, edits, reloads)
+}
+
+// TestServeAnswersFromMemory checks how serve follows an edit of the
+// content: the pages are served from memory at once, the output folder is
+// written once the changes pause, a removed postmortem's page is gone at
+// once, and a config change rebuilds everything.
+func TestServeAnswersFromMemory(t *testing.T) {
+	s := startLive(t)
+	ev := s.events(t)
+	waitEvent(t, ev, "hello")
+	onDisk := func(rel string) string {
+		b, _ := os.ReadFile(filepath.Join(s.out, filepath.FromSlash(rel)))
+		return string(b)
+	}
+	file := filepath.Join(s.content, "2025", "2025-03-13-collect-tls-certificate-expired.md")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(file, []byte(strings.Replace(string(b), "title: Expired TLS certificate", "title: Memory first", 1)), 0o644)
+	waitEvent(t, ev, "reload")
+	for _, p := range []string{"/incidents/inc-2025-001/", "/incidents/", "/", "/services/tag-collector/", "/tags/tls/"} {
+		if code, page := get(t, s.srv.URL+p); code != 200 || !strings.Contains(page, "Memory first") {
+			t.Errorf("%s (%d) does not show the edit after the reload event", p, code)
+		}
+	}
+	if strings.Contains(onDisk("incidents/inc-2025-001/index.html"), "Memory first") {
+		t.Error("the output folder was written before the changes paused")
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for !strings.Contains(onDisk("incidents/inc-2025-001/index.html"), "Memory first") || s.lv.mem.Load() != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the output folder was not written within 20 s of the edit")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if code, page := get(t, s.srv.URL+"/incidents/inc-2025-001/"); code != 200 || !strings.Contains(page, "Memory first") || !strings.Contains(page, liveTag) {
+		t.Errorf("from the output folder: %d", code)
+	}
+
+	// A removed postmortem's page is gone at once, though still on disk.
+	os.Remove(file)
+	waitEvent(t, ev, "reload")
+	if code, _ := get(t, s.srv.URL+"/incidents/inc-2025-001/"); code != 404 {
+		t.Errorf("a removed postmortem's page: %d, want 404", code)
+	}
+	if code, _ := get(t, s.srv.URL+"/incidents"); code != 200 {
+		t.Errorf("/incidents (redirected to the folder): %d", code)
+	}
+
+	// A config change: everything is built again, into the output folder.
+	cfgFile := filepath.Join(s.dir, "hindsight.yaml")
+	cfg, _ := os.ReadFile(cfgFile)
+	re := regexp.MustCompile(`(?m)^title: .*$`)
+	os.WriteFile(cfgFile, re.ReplaceAll(cfg, []byte("title: Renamed knowledge base")), 0o644)
+	waitEvent(t, ev, "reload")
+	if s.lv.mem.Load() != nil {
+		t.Error("after a config change the site is still served from memory")
+	}
+	if !strings.Contains(onDisk("index.html"), "Renamed knowledge base") {
+		t.Error("the config change is not in the output folder")
+	}
 }

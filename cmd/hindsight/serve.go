@@ -56,7 +56,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	lv := newLive(stderr)
 	opts.CommitLock = &lv.swap
-	res, err := build.Build(opts)
+	ss := build.NewSession(opts)
+	res, err := ss.Build()
 	report(res.Diagnostics, stderr)
 	if err != nil {
 		// With a previous output, serve it and show the problem over it;
@@ -64,7 +65,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		if _, serr := os.Stat(filepath.Join(opts.OutDir, output.Marker)); serr != nil || !*watch {
 			return err
 		}
-		lv.built(res, err, 0)
+		lv.built(res, err, "")
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -85,7 +86,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintf(stderr, "hindsight: %v; serving without rebuilding on changes\n", err)
 		} else {
 			fmt.Fprintln(stdout, "watching the content, config and theme for changes")
-			go lv.rebuildLoop(func() (build.Options, error) { return f.options(fs, io.Discard) }, api.refresh, stopWatch)
+			go lv.rebuildLoop(ss, func() (build.Options, error) { return f.options(fs, io.Discard) }, api.refresh, stopWatch)
 		}
 	}
 

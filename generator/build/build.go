@@ -46,7 +46,8 @@ type Options struct {
 	// request sees the folder half swapped.
 	CommitLock sync.Locker
 
-	cache *site.Cache // a Session's
+	cache   *site.Cache // a Session's
+	changed []string    // with cache: the only files that may have changed (site.Options.Changed)
 }
 
 // Result describes a finished build or check.
@@ -96,7 +97,7 @@ func Load(opts Options) (*site.Site, diag.List, error) {
 		}
 	}
 	s, diags := site.Load(root.FS(), opts.Config, site.Options{
-		Dir: filepath.ToSlash(filepath.Clean(opts.ContentDir)), Drafts: opts.Drafts, Now: opts.Now, Progress: progress, Cache: opts.cache})
+		Dir: filepath.ToSlash(filepath.Clean(opts.ContentDir)), Drafts: opts.Drafts, Now: opts.Now, Progress: progress, Cache: opts.cache, Changed: opts.changed})
 	return s, diags, nil
 }
 
@@ -139,9 +140,10 @@ func Build(opts Options) (Result, error) {
 // Session builds one site again and again, as `hindsight serve` does after
 // each change of the content. It keeps what each postmortem file gave
 // (site.Cache), the checks of each postmortem and each incident's list
-// entries (render.Rows), so that a build after an edit reads and checks
-// only the files that changed. A session belongs to one config and theme:
-// start another when either changes. Its methods must not be called
+// entries (render.Rows) and each service's metrics (metrics.Memo), so that
+// a build after an edit reads, checks and computes again only what the
+// changed files touch. A session belongs to one config, theme and "today"
+// (Options.Now): start another when one of them changes. Its methods must not be called
 // concurrently, but a Prepared it returned may be written while the
 // session prepares the next one.
 type Session struct {
@@ -149,12 +151,21 @@ type Session struct {
 	cache  site.Cache
 	checks map[*postmortem.Postmortem]diag.List
 	rows   *render.Rows
+	memo   *metrics.Memo
+	deps   deploymentsFile
 }
 
 // NewSession starts a session with opts.
 func NewSession(opts Options) *Session {
-	return &Session{opts: opts, checks: map[*postmortem.Postmortem]diag.List{}, rows: &render.Rows{}}
+	return &Session{opts: opts, checks: map[*postmortem.Postmortem]diag.List{}, rows: &render.Rows{}, memo: &metrics.Memo{}}
 }
+
+// Options are the options the session builds with.
+func (ss *Session) Options() Options { return ss.opts }
+
+// FilesRead is how many postmortem files the last build or Prepare read;
+// the others came from the session's cache.
+func (ss *Session) FilesRead() int { return ss.cache.Read() }
 
 // Build is Build with the session's caches.
 func (ss *Session) Build() (Result, error) {
@@ -177,12 +188,18 @@ type Prepared struct {
 
 // Prepare loads and checks the content; nothing is written. The Result
 // holds the diagnostics; on error there is no Prepared.
-func (ss *Session) Prepare() (*Prepared, Result, error) {
+func (ss *Session) Prepare() (*Prepared, Result, error) { return ss.PrepareChanged(nil) }
+
+// PrepareChanged is Prepare when only the files named by changed (paths
+// in the content folder, slash-separated) can have been added, changed or
+// removed since the session's last build or Prepare, as a watcher reports
+// them: the content folder is not listed again. A nil changed is Prepare.
+func (ss *Session) PrepareChanged(changed []string) (*Prepared, Result, error) {
 	opts := ss.opts
 	if err := checkOut(opts); err != nil {
 		return nil, Result{}, err
 	}
-	opts.cache = &ss.cache
+	opts.cache, opts.changed = &ss.cache, changed
 	s, diags, err := Load(opts)
 	res := Result{Diagnostics: diags}
 	if err != nil || s == nil {
@@ -194,11 +211,15 @@ func (ss *Session) Prepare() (*Prepared, Result, error) {
 		return nil, res, err
 	}
 	res.Diagnostics = append(res.Diagnostics, cdiags...)
-	m, mdiags := Metrics(s, opts, opts.Deployments)
+	m, mdiags := metricsWith(s, opts, opts.Deployments, &ss.deps)
 	res.Diagnostics = append(res.Diagnostics, mdiags...)
 	if err := mdiags.Err(); err != nil {
 		return nil, res, err
 	}
+	m.Memo = ss.memo
+	// Not the cache: through it the postmortems would stay in memory
+	// while Write builds the search index, which they must leave room for.
+	opts.cache, opts.changed = nil, nil
 	return &Prepared{opts: opts, site: s, metrics: m, res: res, rows: ss.rows}, res, nil
 }
 

@@ -163,3 +163,55 @@ func TestSessionStops(t *testing.T) {
 		t.Error("the staging folder was left behind:", left)
 	}
 }
+
+// TestSessionPrepareChanged checks that the files a watcher names are the
+// ones looked at: a change it does not name goes unseen, one it names is
+// seen, a removed file named is dropped, a new one added.
+func TestSessionPrepareChanged(t *testing.T) {
+	content := copyContent(t)
+	opts := exampleOptions(t, filepath.Join(t.TempDir(), "public"))
+	opts.ContentDir = content
+	ss := NewSession(opts)
+	first, _, err := ss.Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel := "2025/2025-04-02-kafka-consumer-lag-rebalance-storm.md"
+	file := filepath.Join(content, filepath.FromSlash(rel))
+	src, _ := os.ReadFile(file)
+	os.WriteFile(file, []byte(strings.Replace(string(src), "title:", "title: Seen —", 1)), 0o644)
+	later := time.Now().Add(time.Second)
+	os.Chtimes(file, later, later)
+	os.Remove(filepath.Join(content, "2025", "2025-03-13-collect-tls-certificate-expired.md"))
+	writeFiles(t, content, map[string]string{"2026/added.md": goodPostmortem, "2026/_draft/skipped.md": goodPostmortem})
+
+	p, _, err := ss.PrepareChanged([]string{"2026/README.md"}) // names none of them
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.site.Incidents) != len(first.site.Incidents) || ss.FilesRead() != 0 {
+		t.Errorf("unnamed changes were seen: %d incidents (was %d), %d files read", len(p.site.Incidents), len(first.site.Incidents), ss.FilesRead())
+	}
+	p, res, err := ss.PrepareChanged([]string{rel, "2025/2025-03-13-collect-tls-certificate-expired.md", "2026/added.md", "2026/_draft/skipped.md"})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, diagText(res.Diagnostics))
+	}
+	if ss.FilesRead() != 2 {
+		t.Errorf("%d files read, want 2 (the edited and the added)", ss.FilesRead())
+	}
+	full := NewSession(opts)
+	want, _, err := full.Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got, wantIDs []string
+	for _, i := range p.site.Incidents {
+		got = append(got, i.ID+" "+i.Title)
+	}
+	for _, i := range want.site.Incidents {
+		wantIDs = append(wantIDs, i.ID+" "+i.Title)
+	}
+	if strings.Join(got, "\n") != strings.Join(wantIDs, "\n") {
+		t.Errorf("after the named changes:\n%s\nwant (listing the folder):\n%s", strings.Join(got, "\n"), strings.Join(wantIDs, "\n"))
+	}
+}
