@@ -279,13 +279,19 @@ func (l *live) serveMemory(w http.ResponseWriter, r *http.Request, lazy *render.
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-store")
-	if strings.HasSuffix(name, ".html") {
-		b = withLiveTag(b)
+	// The page, with the live script before </body>: written in pieces,
+	// since a list page of a large knowledge base weighs megabytes.
+	head, tail := b, []byte(nil)
+	tag := ""
+	if i := bytes.LastIndex(b, []byte("</body>")); i >= 0 && strings.HasSuffix(name, ".html") {
+		head, tail, tag = b[:i], b[i:], liveTag
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)+len(tag)))
 	w.WriteHeader(status)
 	if r.Method == http.MethodGet {
-		w.Write(b)
+		w.Write(head)
+		io.WriteString(w, tag)
+		w.Write(tail)
 	}
 	return true
 }
@@ -312,6 +318,7 @@ func (l *live) watch(content, configFile, deployments, siteDir string, stop <-ch
 		return fmt.Errorf("cannot watch for changes: %w", err)
 	}
 	files := map[string]bool{} // single files watched through their folder
+	dirs := map[string]bool{}  // the folders watched, by absolute path
 	addTree := func(root string) {
 		filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 			if err == nil && d.IsDir() {
@@ -319,6 +326,8 @@ func (l *live) watch(content, configFile, deployments, siteDir string, stop <-ch
 					return filepath.SkipDir
 				}
 				w.Add(p)
+				abs, _ := filepath.Abs(p)
+				dirs[abs] = true
 			}
 			return nil
 		})
@@ -397,10 +406,17 @@ func (l *live) watch(content, configFile, deployments, siteDir string, stop <-ch
 				if contentOnly {
 					abs, _ := filepath.Abs(ev.Name)
 					rel, _ := filepath.Rel(contentAbs, abs)
-					// A folder created, or a name that may have been one
-					// removed or moved: which files changed is not known.
-					unknown := isDir || ev.Has(fsnotify.Remove|fsnotify.Rename) && !strings.EqualFold(filepath.Ext(rel), ".md")
-					l.changed(filepath.ToSlash(rel), unknown)
+					// A folder created, removed or moved: which files
+					// changed is not known.
+					gone := ev.Has(fsnotify.Remove|fsnotify.Rename) && dirs[abs]
+					if gone {
+						delete(dirs, abs)
+					}
+					if isDir || gone {
+						l.changed("", true)
+					} else if strings.EqualFold(filepath.Ext(rel), ".md") {
+						l.changed(filepath.ToSlash(rel), false)
+					}
 				}
 				// Editors save in bursts (temp file, rename, chmod): one
 				// rebuild after the burst.
@@ -454,7 +470,7 @@ func (l *live) takeChanges() []string {
 }
 
 // debounce is how long the watcher waits for a burst of changes to end.
-const debounce = 30 * time.Millisecond
+const debounce = 15 * time.Millisecond
 
 // ignored reports whether a file or folder name is an editor's or a tool's
 // own: hidden files, backups, swap and lock files.
@@ -474,16 +490,23 @@ func ignored(name string) bool {
 func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, error), after func(changed []string), stop <-chan struct{}) {
 	var (
 		cancel chan struct{} // closed to stop the pending write
-		ended  chan struct{} // closed when the pending write has ended
+		ended  chan struct{} // closed when the last write has ended
 	)
+	// stopWrite tells the pending write to stop, without waiting: a write
+	// under way ends at its next file, or after the search index it is
+	// building, and the next write starts only once it has ended.
 	stopWrite := func() {
 		if cancel != nil {
 			close(cancel)
-			<-ended
 			cancel = nil
 		}
 	}
-	defer stopWrite()
+	defer func() {
+		stopWrite()
+		if ended != nil {
+			<-ended
+		}
+	}()
 	day := today(ss)
 	for {
 		select {
@@ -498,6 +521,9 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 		// session's "today" is no longer right.
 		full := l.full.Swap(false) || !today(ss).Equal(day)
 		if full {
+			if ended != nil {
+				<-ended // the full build replaces the output folder too
+			}
 			opts, err := options()
 			var res build.Result
 			if err == nil {
@@ -529,13 +555,20 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 		if after != nil {
 			after(changed)
 		}
+		prev := ended
 		cancel, ended = make(chan struct{}), make(chan struct{})
-		go func(cancel, ended chan struct{}) {
+		go func(cancel, ended, prev chan struct{}) {
 			defer close(ended)
+			if prev != nil {
+				defer func() { <-prev }() // one write at a time, in order
+			}
 			select {
 			case <-cancel:
 				return
 			case <-time.After(writeDelay):
+			}
+			if prev != nil {
+				<-prev
 			}
 			start := time.Now()
 			if res, err := p.Write(cancel); err == nil {
@@ -544,7 +577,7 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 			} else if !errors.Is(err, build.ErrStopped) {
 				fmt.Fprintf(l.log, "writing the output folder: %v; serving the site from memory\n", err)
 			}
-		}(cancel, ended)
+		}(cancel, ended, prev)
 	}
 }
 

@@ -249,13 +249,14 @@ func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 	// would hold their memory at once.
 	var sr searchResult
 	if err == nil {
-		sr = writeSearchIndexes(stage, s, cs, opts.Config)
+		sr = writeSearchIndexes(stage, s, cs, opts.Config, stop)
 	}
-	if err == nil && sr.err != nil {
-		err = fmt.Errorf("writing the search index: %w", sr.err)
-	}
-	if err == nil && stopped(stop) {
+	switch {
+	case err != nil:
+	case stopped(stop):
 		err = ErrStopped
+	case sr.err != nil:
+		err = fmt.Errorf("writing the search index: %w", sr.err)
 	}
 	if err != nil {
 		stage.Abort()
@@ -322,9 +323,9 @@ type searchResult struct {
 
 // writeSearchIndexes writes the static search index of the site, and of
 // the customer site when there is one.
-func writeSearchIndexes(out output.Writer, s *site.Site, cs *customer.Site, cfg *config.Config) searchResult {
+func writeSearchIndexes(out output.Writer, s *site.Site, cs *customer.Site, cfg *config.Config, stop <-chan struct{}) searchResult {
 	var r searchResult
-	opts := sitesearch.Options{Synonyms: search.ForConfig(cfg.Synonyms)}
+	opts := sitesearch.Options{Synonyms: search.ForConfig(cfg.Synonyms), Stop: stop}
 	st, err := writeSearch(out, "search", SearchDocs(s), opts)
 	r.files, r.err = st.Files, err
 	if err == nil && cs != nil {

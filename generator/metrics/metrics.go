@@ -157,8 +157,9 @@ func (ix *incidentIndex) add(p *postmortem.Postmortem) {
 	}
 }
 
-// serviceNames lists the catalog's services and those incidents name, sorted.
-func (m *Metrics) serviceNames() []string {
+// ServiceNames lists the catalog's services and those incidents name,
+// sorted: the services of a Report.
+func (m *Metrics) ServiceNames() []string {
 	var names []string
 	for _, s := range m.Services {
 		names = append(names, s.Name)
@@ -194,36 +195,74 @@ type ServiceReport struct {
 func (m *Metrics) Report(period Period) Report {
 	r := Report{AsOf: m.Now, Summary: m.Summary(period, ""), FollowUp: m.FollowUp(period),
 		Months: m.Monthly(period, ""), Services: map[string]ServiceReport{}}
-	for _, name := range m.serviceNames() {
-		incidents := m.candidates(Period{}, name)
-		if sr, ok := m.Memo.get(period, name, incidents, m.Deployments); ok {
-			r.Services[name] = sr
-			continue
-		}
-		sr := ServiceReport{Summary: m.Summary(period, name), Months: m.Monthly(period, name)}
-		if i := slices.IndexFunc(m.Services, func(s config.Service) bool { return s.Name == name }); i >= 0 {
-			sr.SLO = m.SLO(m.Services[i])
-		}
-		r.Services[name] = sr
-		m.Memo.put(period, name, incidents, m.Deployments, sr)
+	for _, name := range m.ServiceNames() {
+		r.Services[name] = m.ServiceReport(period, name)
 	}
 	return r
 }
 
-// Memo keeps each service's report from one Metrics to the next: a
-// service whose incidents are the same postmortems as before (and the
-// deployments the same data) keeps its report, so that after an edit
-// `hindsight serve` computes again only the reports of the services the
-// edited postmortem names. A Memo belongs to one config and one "today";
+// ServiceReport computes one service's figures for period (Report holds
+// them all), or takes them from the Memo.
+func (m *Metrics) ServiceReport(period Period, name string) ServiceReport {
+	incidents := m.candidates(Period{}, name)
+	if sr, ok := m.Memo.get(period, name, incidents, m.Deployments); ok {
+		return sr
+	}
+	sr := ServiceReport{Summary: m.Summary(period, name), Months: m.Monthly(period, name)}
+	if i := slices.IndexFunc(m.Services, func(s config.Service) bool { return s.Name == name }); i >= 0 {
+		sr.SLO = m.SLO(m.Services[i])
+	}
+	m.Memo.put(period, name, incidents, m.Deployments, sr)
+	return sr
+}
+
+// Memo keeps each service's report, and each summary (of a period, of a
+// month), from one Metrics to the next: one whose incidents are the same
+// postmortems as before (and the deployments the same data) is kept, so
+// that after an edit `hindsight serve` computes again only the figures the
+// edited postmortem is part of. A Memo belongs to one config and one "today";
 // it is safe for concurrent use, and a nil Memo keeps nothing.
 type Memo struct {
-	mu      sync.Mutex
-	reports map[memoKey]memoEntry
+	mu        sync.Mutex
+	reports   map[memoKey]memoEntry
+	summaries map[memoKey]summaryEntry // by period, service and tallies: a month's summary survives an edit elsewhere
 }
 
 type memoKey struct {
 	period  Period
 	service string
+	tallies bool
+}
+
+type summaryEntry struct {
+	incidents   []*postmortem.Postmortem
+	deployments *Deployments
+	summary     Summary
+}
+
+func (c *Memo) summary(period Period, service string, tallies bool, incidents []*postmortem.Postmortem, deps *Deployments) (Summary, bool) {
+	if c == nil {
+		return Summary{}, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.summaries[memoKey{period, service, tallies}]
+	if !ok || e.deployments != deps || !slices.Equal(e.incidents, incidents) {
+		return Summary{}, false
+	}
+	return e.summary, true
+}
+
+func (c *Memo) putSummary(period Period, service string, tallies bool, incidents []*postmortem.Postmortem, deps *Deployments, s Summary) {
+	if c == nil {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.summaries == nil {
+		c.summaries = map[memoKey]summaryEntry{}
+	}
+	c.summaries[memoKey{period, service, tallies}] = summaryEntry{incidents, deps, s}
 }
 
 type memoEntry struct {
@@ -238,7 +277,7 @@ func (c *Memo) get(period Period, service string, incidents []*postmortem.Postmo
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.reports[memoKey{period, service}]
+	e, ok := c.reports[memoKey{period, service, false}]
 	if !ok || e.deployments != deps || !slices.Equal(e.incidents, incidents) {
 		return ServiceReport{}, false
 	}
@@ -254,5 +293,5 @@ func (c *Memo) put(period Period, service string, incidents []*postmortem.Postmo
 	if c.reports == nil {
 		c.reports = map[memoKey]memoEntry{}
 	}
-	c.reports[memoKey{period, service}] = memoEntry{slices.Clone(incidents), deps, r}
+	c.reports[memoKey{period, service, false}] = memoEntry{slices.Clone(incidents), deps, r}
 }

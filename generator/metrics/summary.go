@@ -80,6 +80,16 @@ func (m *Metrics) Summary(period Period, service string) Summary {
 // when tallies is true (the monthly series do without them).
 func (m *Metrics) summary(period Period, service string, tallies bool) Summary {
 	list := m.selectIncidents(period, service)
+	if s, ok := m.Memo.summary(period, service, tallies, list, m.Deployments); ok {
+		return s
+	}
+	s := m.summarise(period, service, tallies, list)
+	m.Memo.putSummary(period, service, tallies, list, m.Deployments, s)
+	return s
+}
+
+// summarise computes the summary of the incidents in list.
+func (m *Metrics) summarise(period Period, service string, tallies bool, list []*postmortem.Postmortem) Summary {
 	s := Summary{Period: period, OngoingIncidents: IncidentList{}}
 	s.Incidents = len(list)
 	var detect, mitigate, resolve []float64

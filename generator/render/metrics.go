@@ -33,8 +33,7 @@ type Figure struct {
 // metricsData is everything the metrics pages, the service pages and the
 // home page show of the metrics, computed once per build.
 type metricsData struct {
-	views    []*MetricsView
-	services map[string]*ServiceFigures
+	views []*MetricsView
 }
 
 // ServiceFigures is what a service page shows of the metrics: all-time
@@ -53,11 +52,11 @@ func viewPath(key string) string {
 	return "metrics/" + key + "/"
 }
 
-// computeMetrics builds the views and per-service figures.
+// computeMetrics builds the views (the organisation's figures and charts
+// for each period).
 func computeMetrics(m *metrics.Metrics, t func(string) string) *metricsData {
-	d := &metricsData{services: map[string]*ServiceFigures{}}
 	views := metrics.Views(m.Now, m.Location)
-	d.views = make([]*MetricsView, len(views))
+	d := &metricsData{views: make([]*MetricsView, len(views))}
 	var wg sync.WaitGroup
 	for i, v := range views { // each view reads the incidents only: one per core
 		wg.Go(func() {
@@ -67,17 +66,26 @@ func computeMetrics(m *metrics.Metrics, t func(string) string) *metricsData {
 		})
 	}
 	wg.Wait()
-	all := d.views[len(d.views)-1].Report
-	for name, sr := range all.Services {
+	return d
+}
+
+// computeServiceFigures builds every service's all-time figures and
+// charts, for the service pages: without the organisation's, which a
+// service page does not show (the metrics' Memo spares the reports the
+// views computed, and those of services an edit did not touch).
+func computeServiceFigures(m *metrics.Metrics, t func(string) string) map[string]*ServiceFigures {
+	out := map[string]*ServiceFigures{}
+	for _, name := range m.ServiceNames() {
+		sr := m.ServiceReport(metrics.Period{}, name)
 		sf := &ServiceFigures{Report: sr}
 		id := "svc-" + postmortem.Slug(name)
 		sf.Charts = append(sf.Charts, severityMonths(id+"-months", sr.Months, m.Severities, t))
 		if sr.SLO != nil {
 			sf.Charts = append(sf.Charts, burnChart(id+"-burn", []*metrics.SLO{sr.SLO}, t))
 		}
-		d.services[name] = sf
+		out[name] = sf
 	}
-	return d
+	return out
 }
 
 func nan(p *float64) float64 {

@@ -35,20 +35,32 @@ func (p *Page) Rows() (template.HTML, error) { return p.cached("incident-row") }
 func (p *Page) HistoryItems() (template.HTML, error) { return p.cached("history-item") }
 
 func (p *Page) cached(partial string) (template.HTML, error) {
-	var b strings.Builder
-	for _, inc := range p.Incidents {
+	rows := make([]string, len(p.Incidents))
+	size := 0
+	for i, inc := range p.Incidents {
 		h, err := p.r.row(partial, inc)
 		if err != nil {
 			return "", err
 		}
+		rows[i], size = h, size+len(h)
+	}
+	var b strings.Builder
+	b.Grow(size + len(rows)*4*len(p.Root))
+	for _, h := range rows {
+		// Links in the partials are relative to the root, and every href
+		// in them is internal.
+		for p.Root != "" {
+			i := strings.Index(h, `href="`)
+			if i < 0 {
+				break
+			}
+			b.WriteString(h[:i+len(`href="`)])
+			b.WriteString(p.Root)
+			h = h[i+len(`href="`):]
+		}
 		b.WriteString(h)
 	}
-	if p.Root == "" {
-		return template.HTML(b.String()), nil
-	}
-	// Links in the partials are relative to the root, and every href in
-	// them is internal.
-	return template.HTML(strings.ReplaceAll(b.String(), `href="`, `href="`+p.Root)), nil
+	return template.HTML(b.String()), nil
 }
 
 // Filter names the pre-rendered list an incidents page shows.
@@ -184,10 +196,10 @@ func (p *Page) Headline() *MetricsView {
 // ServiceFigures are the service page's all-time figures, SLO and charts,
 // or nil.
 func (p *Page) ServiceFigures() *ServiceFigures {
-	if p.r.metrics == nil || p.Service == nil {
+	if p.r.services == nil || p.Service == nil {
 		return nil
 	}
-	return p.r.metrics().services[p.Service.Name]
+	return p.r.services()[p.Service.Name]
 }
 
 // CommState is where the incident's customer communication stands:

@@ -29,7 +29,7 @@ import (
 // Options control Render.
 type Options struct {
 	Theme    fs.FS                 // the theme as the site sees it (see Overlay)
-	Metrics  *metrics.Metrics      // the improvement figures; nil leaves out the metrics pages
+	Metrics  *metrics.Metrics      // the improvement figures (given a Memo if it has none); nil leaves out the metrics pages
 	Customer *customer.Site        // the customer site, written under customer/; nil leaves it out
 	Progress func(done, total int) // called as pages are written; may be nil
 	// Rows, when set, keeps each incident's list entries from one render to
@@ -61,8 +61,9 @@ type renderer struct {
 	rows  *Rows
 	// metrics computes the metrics pages' figures once, when first needed;
 	// nil when the build has no metrics.
-	metrics func() *metricsData
-	views   []metrics.View
+	metrics  func() *metricsData
+	services func() map[string]*ServiceFigures // the service pages' figures, once
+	views    []metrics.View
 	// customer is whether the customer site is built (internal pages link
 	// to it); customerSite computes it once, when first needed.
 	customer     bool
@@ -95,8 +96,12 @@ func newRenderer(s *site.Site, out output.Writer, opts Options, cs func() *custo
 	}
 	r.rows.keep(s.Incidents)
 	if m := opts.Metrics; m != nil {
+		if m.Memo == nil { // the service pages and the views share the service reports
+			m.Memo = &metrics.Memo{}
+		}
 		r.views = metrics.Views(m.Now, m.Location)
 		r.metrics = sync.OnceValue(func() *metricsData { return computeMetrics(m, r.t) })
+		r.services = sync.OnceValue(func() map[string]*ServiceFigures { return computeServiceFigures(m, r.t) })
 	}
 	if cs != nil {
 		r.customer, r.customerSite = true, sync.OnceValue(cs)

@@ -68,6 +68,20 @@ type Options struct {
 	// Cards is how many result cards with a passage a term carries
 	// (default 5: the first page of results).
 	Cards int
+	// Stop, when closed, makes Build give up soon and return ErrStopped.
+	Stop <-chan struct{}
+}
+
+// ErrStopped is what Build returns when Options.Stop is closed.
+var ErrStopped = errors.New("index building stopped")
+
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // Stats describe the index written.
@@ -117,7 +131,7 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	if opts.Cards <= 0 {
 		opts.Cards = 5 // the search page shows 5 results at first
 	}
-	terms, vocab, err := analyse(docs)
+	terms, vocab, err := analyse(docs, opts.Stop)
 	if err != nil {
 		return nil, Stats{}, err
 	}
@@ -125,6 +139,9 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 		return nil, Stats{}, err
 	}
 	names := slices.Sorted(maps.Keys(terms))
+	if stopped(opts.Stop) {
+		return nil, Stats{}, ErrStopped
+	}
 	files := map[string][]byte{}
 	w := &writer{docs: docs, cards: opts.Cards, scale: scaleFor(terms)}
 	setLevels(terms, w.scale)
@@ -333,7 +350,7 @@ func parallel(n int, fn func(i int)) {
 //
 // BM25 needs each field's length against the average: byte lengths stand in
 // for term counts, which gives the same ratio without a first pass.
-func analyse(docs []Doc) (map[string]*term, map[string]bool, error) {
+func analyse(docs []Doc, stop <-chan struct{}) (map[string]*term, map[string]bool, error) {
 	var avg [maxFields]float64
 	for i := range docs {
 		for f, fld := range docs[i].Fields {
@@ -374,6 +391,10 @@ func analyse(docs []Doc) (map[string]*term, map[string]bool, error) {
 			var scratch []occ
 			var touched []int32
 			for i := k; i < len(docs); i += workers {
+				if i%256 < workers && stopped(stop) {
+					l.err = ErrStopped
+					return
+				}
 				d := &docs[i]
 				li := 0
 				if d.Lang == "fr" {

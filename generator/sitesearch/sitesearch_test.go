@@ -214,3 +214,12 @@ func TestMergeBest(t *testing.T) {
 		t.Error("mergeBest changed its input")
 	}
 }
+
+// TestStop checks that a build told to stop gives up with ErrStopped.
+func TestStop(t *testing.T) {
+	stop := make(chan struct{})
+	close(stop)
+	if _, _, err := Build(testDocs(300), Options{Stop: stop}); err != ErrStopped {
+		t.Fatalf("Build after stop: %v, want ErrStopped", err)
+	}
+}
