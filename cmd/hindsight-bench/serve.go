@@ -124,7 +124,9 @@ func benchServe(bin, dir, tmp string) error {
 	round := 0
 	edit := func() (string, time.Time, error) {
 		round++
-		word := fmt.Sprintf("zqxedit%d", round)
+		// A word unlike the last ones: the search tolerates a typo, and
+		// would find the postmortem by the previous round's word.
+		word := "zqx" + strings.Repeat(string(rune('a'+round%26)), 5)
 		time.Sleep(300 * time.Millisecond)
 		t0 := time.Now()
 		if err := os.WriteFile(file, title.ReplaceAll(orig, []byte("title: Edited "+word)), 0o644); err != nil {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/config"
 	"github.com/hindsight-sre/hindsight/generator/search"
@@ -148,6 +149,9 @@ func (a *searchAPI) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	json.NewEncoder(w).Encode(out)
 }
 
+// refreshDelay is how long after a rebuild the search index is updated.
+const refreshDelay = 40 * time.Millisecond
+
 // refresh brings the index up to date after a rebuild, in the background:
 // changed names the only content files that may have changed (nil: any).
 func (a *searchAPI) refresh(changed []string) {
@@ -158,14 +162,16 @@ func (a *searchAPI) refresh(changed []string) {
 		return
 	}
 	// In the background, one at a time (Refresh waits for the one under
-	// way); searches go on meanwhile.
-	go func() {
+	// way); searches go on meanwhile. It starts a little later, so that it
+	// does not compete with the open pages reloading (a page is rendered
+	// in a millisecond; reindexing a postmortem takes tens on 2 cores).
+	time.AfterFunc(refreshDelay, func() {
 		if _, err := ix.Refresh(changed); err != nil {
 			a.mu.Lock()
 			a.err = err
 			a.mu.Unlock()
 		}
-	}()
+	})
 }
 
 // Close closes the index once it is open.

@@ -29,16 +29,20 @@ otherwise (for example --addr 0.0.0.0:1313 to share it on your network).
 While it runs it watches the content folder, the config file, the
 deployments file and the theme overrides beside the config (layouts/,
 static/, i18n/, shared/, customer/), rebuilds after each burst of changes
-and reloads the open pages. When a change breaks the build, it keeps serving
+and reloads the open pages. After an edit to the content it rereads only
+the files that changed and serves the site from memory, each page rendered
+when first asked for; --out is written once the edits pause for a second.
+A change of the config, the theme or the deployments file rebuilds
+everything into --out. When a change breaks the build, it keeps serving
 the last good site and shows the file:line diagnostics over the page until
 the file is fixed. --watch=false turns this off. The reload script is added
 to the pages serve answers, never written into --out.
 
-The search page then asks the server's search (the bleve index of
-"hindsight search", kept in .hindsight/ beside the content) at
-/api/search?q=QUERY&limit=N, with facets and highlights; on any static host
-it uses the index built into the site instead. Queries are limited to 500
-characters, answers to 50 results.
+The search page then asks the server's search at /api/search?q=QUERY&limit=N,
+with facets and highlights: the bleve index of "hindsight search", kept in
+.hindsight/ beside the content and updated with each change. On any static
+host it uses the index built into the site instead. Queries are limited to
+500 characters, answers to 50 results.
 `
 
 func runServe(args []string, stdout, stderr io.Writer) error {
