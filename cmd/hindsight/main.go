@@ -64,9 +64,19 @@ Documentation: README.md and docs/ in the Hindsight repository.
 // the content lets garbage build up to it before collecting (see build.Load).
 const memoryLimit = 400 << 20
 
+// serveMemoryLimit is serve's: it keeps the site in memory between builds
+// (and the search index open), and at 400 MB a 10,000-postmortem site would
+// leave the collector too little room (its first build took 10.6 s instead
+// of 7.5 s, for 520 MB of RSS instead of 800).
+const serveMemoryLimit = 768 << 20
+
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
+		limit := int64(memoryLimit)
+		if len(os.Args) > 1 && os.Args[1] == "serve" {
+			limit = serveMemoryLimit
+		}
+		debug.SetMemoryLimit(limit)
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
