@@ -86,14 +86,23 @@ func (m *Metrics) weights() Weights {
 // selectIncidents returns the incidents in period, of service when it is not
 // "", in the order of m.Incidents.
 func (m *Metrics) selectIncidents(period Period, service string) []*postmortem.Postmortem {
-	var out []*postmortem.Postmortem
-	for _, p := range m.candidates(period, service) {
+	cands := m.candidates(period, service)
+	if period.From.IsZero() && period.To.IsZero() {
+		return slices.Clone(cands) // all time: every incident, in order already
+	}
+	// The candidates are in date order: put them back in the incidents'
+	// order through their positions (sorting numbers, not looking each
+	// postmortem up at every comparison).
+	pos := make([]int, 0, len(cands))
+	for _, p := range cands {
 		if period.Includes(p) {
-			out = append(out, p)
+			pos = append(pos, m.order[p])
 		}
 	}
-	if len(out) > 1 {
-		slices.SortFunc(out, func(a, b *postmortem.Postmortem) int { return m.order[a] - m.order[b] })
+	slices.Sort(pos)
+	out := make([]*postmortem.Postmortem, len(pos))
+	for i, k := range pos {
+		out[i] = m.Incidents[k]
 	}
 	return out
 }
