@@ -215,3 +215,24 @@ func TestSessionPrepareChanged(t *testing.T) {
 		t.Errorf("after the named changes:\n%s\nwant (listing the folder):\n%s", strings.Join(got, "\n"), strings.Join(wantIDs, "\n"))
 	}
 }
+
+// TestLazyWithoutDrafts checks that, drafts left out, Lazy serves what a
+// build writes and no draft's page.
+func TestLazyWithoutDrafts(t *testing.T) {
+	opts := exampleOptions(t, filepath.Join(t.TempDir(), "public"))
+	opts.Drafts = false
+	ss := NewSession(opts)
+	if _, err := ss.Build(); err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := ss.Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := readTree(t, opts.OutDir)
+	draft := "incidents/2026-10-22-unbounded-dashboard-query-cpu-saturation/index.html"
+	if _, ok := want[draft]; ok {
+		t.Fatal("the build wrote a draft's page; the test is wrong")
+	}
+	checkLazy(t, p, want, draft, "incidents/no-such-id/index.html", "incidents/../index.html")
+}

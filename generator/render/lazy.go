@@ -16,10 +16,11 @@ import (
 // first page that shows them, the customer site for the first customer
 // file. What Lazy renders is byte for byte what Render writes.
 type Lazy struct {
-	r        *renderer
-	mem      *memory
-	jobs     map[string]*lazyJob
-	customer func() (map[string]*lazyJob, error)
+	r         *renderer
+	mem       *memory
+	jobs      map[string]*lazyJob
+	incidents sync.Map // id → *lazyJob, made when first asked for
+	customer  func() (map[string]*lazyJob, error)
 }
 
 type lazyJob struct {
@@ -36,7 +37,9 @@ func NewLazy(s *site.Site, opts Options, cs func() *customer.Site) (*Lazy, error
 	if err != nil {
 		return nil, err
 	}
-	jobs, err := r.jobs()
+	// Every page but the incidents': those are found by id when asked
+	// for, which spares a reload of a large site thousands of jobs.
+	jobs, err := r.jobs(false)
 	if err != nil {
 		return nil, err
 	}
@@ -68,6 +71,9 @@ func index(jobs []job) map[string]*lazyJob {
 // hold. It is safe for concurrent use.
 func (l *Lazy) File(name string) (b []byte, ok bool, err error) {
 	j := l.jobs[name]
+	if j == nil {
+		j = l.incident(name)
+	}
 	if j == nil && l.customer != nil && strings.HasPrefix(name, CustomerDir) {
 		m, err := l.customer()
 		if err != nil {
@@ -83,6 +89,25 @@ func (l *Lazy) File(name string) (b []byte, ok bool, err error) {
 		return nil, true, j.err
 	}
 	return l.mem.get(name), true, nil
+}
+
+// incident returns the job of the incident page at name, made the first
+// time it is asked for, or nil when name is no incident's page.
+func (l *Lazy) incident(name string) *lazyJob {
+	id, ok := strings.CutPrefix(name, "incidents/")
+	if id, ok = strings.CutSuffix(id, "/index.html"); !ok || strings.Contains(id, "/") {
+		return nil
+	}
+	s := l.r.site
+	p := s.ByID[id]
+	if p == nil || !s.Drafts && p.Draft() { // as site.Load leaves it out
+		return nil
+	}
+	if j, ok := l.incidents.Load(id); ok {
+		return j.(*lazyJob)
+	}
+	j, _ := l.incidents.LoadOrStore(id, &lazyJob{run: l.r.incidentJob(p).run})
+	return j.(*lazyJob)
 }
 
 // memory is an output.Writer that keeps the files.

@@ -133,7 +133,7 @@ func Render(s *site.Site, out output.Writer, opts Options) (Stats, error) {
 	if err := r.renderRows(); err != nil {
 		return Stats{}, err
 	}
-	jobs, err := r.jobs()
+	jobs, err := r.jobs(true)
 	if err != nil {
 		return Stats{}, err
 	}
@@ -225,8 +225,9 @@ func (r *renderer) page(layout string, p *Page) error {
 	return nil
 }
 
-// jobs lists every file of the internal site as a job.
-func (r *renderer) jobs() ([]job, error) {
+// jobs lists every file of the internal site as a job; the incident pages
+// only when incidents is true (see incidentJob).
+func (r *renderer) jobs(incidents bool) ([]job, error) {
 	s := r.site
 	t := r.t
 	var jobs []job
@@ -234,8 +235,10 @@ func (r *renderer) jobs() ([]job, error) {
 		jobs = append(jobs, job{[]string{p.Path}, func() error { return r.page(layout, p) }})
 	}
 
-	for _, inc := range s.Incidents {
-		add("incident.html", &Page{Kind: "incident", Title: inc.Title, Path: "incidents/" + inc.ID + "/index.html", Incident: inc})
+	if incidents {
+		for _, inc := range s.Incidents {
+			jobs = append(jobs, r.incidentJob(inc))
+		}
 	}
 	add("home.html", &Page{Kind: "home", Title: s.Config.Title, Path: "index.html", Incidents: s.Incidents})
 	add("incidents.html", &Page{Kind: "incidents", Title: t("incidents"), Path: "incidents/index.html", Incidents: s.Incidents})
@@ -282,6 +285,12 @@ func (r *renderer) jobs() ([]job, error) {
 		}})
 	}
 	return jobs, nil
+}
+
+// incidentJob is the job of an incident's page.
+func (r *renderer) incidentJob(inc *postmortem.Postmortem) job {
+	p := &Page{Kind: "incident", Title: inc.Title, Path: "incidents/" + inc.ID + "/index.html", Incident: inc}
+	return job{[]string{p.Path}, func() error { return r.page("incident.html", p) }}
 }
 
 // basePath is the path part of the base URL ("/kb/"), from which the 404

@@ -5,7 +5,6 @@
 package site
 
 import (
-	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -293,9 +292,13 @@ func Load(fsys fs.FS, cfg *config.Config, opts Options) (*Site, diag.List) {
 		s.Incidents = append(s.Incidents, p)
 	}
 	if len(cfg.Services) > 0 {
+		known := map[string]bool{}
+		for _, c := range cfg.Services {
+			known[c.Name] = true
+		}
 		for _, p := range s.Incidents {
 			for _, name := range p.Services {
-				if _, ok := cfg.Service(name); !ok {
+				if !known[name] {
 					diags.Warnf(p.Path, p.Line("services"), "service %q is not in the service catalog of %s; add it there or fix the name", name, cfgName(cfg))
 				}
 			}
@@ -384,7 +387,10 @@ func list(fsys fs.FS, stats map[string]fs.FileInfo) (files, outside []string, er
 
 // newestFirst orders incidents by date, newest first, then by id.
 func newestFirst(a, b *postmortem.Postmortem) int {
-	return cmp.Or(b.Date().Compare(a.Date()), strings.Compare(a.ID, b.ID))
+	if c := b.Date().Compare(a.Date()); c != 0 {
+		return c // cmp.Or would compare the ids every time too
+	}
+	return strings.Compare(a.ID, b.ID)
 }
 
 func (s *Site) group() {
