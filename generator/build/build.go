@@ -223,7 +223,8 @@ func (ss *Session) PrepareChanged(changed []string) (*Prepared, Result, error) {
 	return &Prepared{opts: opts, site: s, metrics: m, res: res, rows: ss.rows}, res, nil
 }
 
-// ErrStopped is what Write returns when told to stop.
+// ErrStopped is what Write returns when told to stop (a stop that comes
+// once the last file is written is too late: the output is swapped in).
 var ErrStopped = render.ErrStopped
 
 // Write renders the site and the search indexes into a staging folder
@@ -242,21 +243,17 @@ func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 				opts.Progress("writing", done, total)
 			}
 		}})
-	if err == nil && stopped(stop) {
-		err = ErrStopped
-	}
 	// The search index, once the pages are written: alongside, the two
 	// would hold their memory at once.
 	var sr searchResult
 	if err == nil {
 		sr = writeSearchIndexes(stage, s, cs, opts.Config, stop)
-	}
-	switch {
-	case err != nil:
-	case stopped(stop):
-		err = ErrStopped
-	case sr.err != nil:
-		err = fmt.Errorf("writing the search index: %w", sr.err)
+		switch {
+		case errors.Is(sr.err, sitesearch.ErrStopped):
+			err = ErrStopped
+		case sr.err != nil:
+			err = fmt.Errorf("writing the search index: %w", sr.err)
+		}
 	}
 	if err != nil {
 		stage.Abort()
@@ -271,15 +268,6 @@ func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 		return res, err
 	}
 	return res, nil
-}
-
-func stopped(stop <-chan struct{}) bool {
-	select {
-	case <-stop:
-		return true
-	default:
-		return false
-	}
 }
 
 // Lazy returns the site as render.Lazy renders it: each file when it is

@@ -33,6 +33,16 @@ func copyContent(t *testing.T) string {
 	return dst
 }
 
+// copySession starts a session on a copy of the example content, which
+// the test may change.
+func copySession(t *testing.T) (content string, opts Options, ss *Session) {
+	t.Helper()
+	content = copyContent(t)
+	opts = exampleOptions(t, filepath.Join(t.TempDir(), "public"))
+	opts.ContentDir = content
+	return content, opts, NewSession(opts)
+}
+
 // isSearchIndex reports whether a file of the output is part of a static
 // search index, which Lazy does not hold.
 func isSearchIndex(name string) bool {
@@ -73,10 +83,7 @@ func checkLazy(t *testing.T, p *Prepared, want map[string][]byte, gone ...string
 // changed, and its pages, rendered when asked for, are those of a full
 // build of the new content.
 func TestSessionRebuildsWhatChanged(t *testing.T) {
-	content := copyContent(t)
-	opts := exampleOptions(t, filepath.Join(t.TempDir(), "public"))
-	opts.ContentDir = content
-	ss := NewSession(opts)
+	content, opts, ss := copySession(t)
 	if res, err := ss.Build(); err != nil {
 		t.Fatalf("build: %v\n%s", err, diagText(res.Diagnostics))
 	}
@@ -168,10 +175,7 @@ func TestSessionStops(t *testing.T) {
 // ones looked at: a change it does not name goes unseen, one it names is
 // seen, a removed file named is dropped, a new one added.
 func TestSessionPrepareChanged(t *testing.T) {
-	content := copyContent(t)
-	opts := exampleOptions(t, filepath.Join(t.TempDir(), "public"))
-	opts.ContentDir = content
-	ss := NewSession(opts)
+	content, opts, ss := copySession(t)
 	first, _, err := ss.Prepare()
 	if err != nil {
 		t.Fatal(err)

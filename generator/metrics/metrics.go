@@ -214,14 +214,15 @@ func (m *Metrics) Report(period Period) Report {
 // them all), or takes them from the Memo.
 func (m *Metrics) ServiceReport(period Period, name string) ServiceReport {
 	incidents := m.candidates(Period{}, name)
-	if sr, ok := m.Memo.get(period, name, incidents, m.Deployments); ok {
-		return sr
+	k := memoKey{"report", period, name, false}
+	if v, ok := m.Memo.get(k, incidents, m.Deployments); ok {
+		return v.(ServiceReport)
 	}
 	sr := ServiceReport{Summary: m.Summary(period, name), Months: m.Monthly(period, name)}
 	if i := slices.IndexFunc(m.Services, func(s config.Service) bool { return s.Name == name }); i >= 0 {
 		sr.SLO = m.SLO(m.Services[i])
 	}
-	m.Memo.put(period, name, incidents, m.Deployments, sr)
+	m.Memo.put(k, slices.Clone(incidents), m.Deployments, sr)
 	return sr
 }
 
@@ -232,75 +233,47 @@ func (m *Metrics) ServiceReport(period Period, name string) ServiceReport {
 // edited postmortem is part of. A Memo belongs to one config and one "today";
 // it is safe for concurrent use, and a nil Memo keeps nothing.
 type Memo struct {
-	mu        sync.Mutex
-	reports   map[memoKey]memoEntry
-	summaries map[memoKey]summaryEntry // by period, service and tallies: a month's summary survives an edit elsewhere
+	mu   sync.Mutex
+	kept map[memoKey]memoEntry
 }
 
 type memoKey struct {
+	what    string // "report" (a ServiceReport) or "summary" (a Summary)
 	period  Period
 	service string
 	tallies bool
 }
 
-type summaryEntry struct {
-	incidents   []*postmortem.Postmortem
-	deployments *Deployments
-	summary     Summary
-}
-
-func (c *Memo) summary(period Period, service string, tallies bool, incidents []*postmortem.Postmortem, deps *Deployments) (Summary, bool) {
-	if c == nil {
-		return Summary{}, false
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	e, ok := c.summaries[memoKey{period, service, tallies}]
-	if !ok || e.deployments != deps || !slices.Equal(e.incidents, incidents) {
-		return Summary{}, false
-	}
-	return e.summary, true
-}
-
-func (c *Memo) putSummary(period Period, service string, tallies bool, incidents []*postmortem.Postmortem, deps *Deployments, s Summary) {
-	if c == nil {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.summaries == nil {
-		c.summaries = map[memoKey]summaryEntry{}
-	}
-	c.summaries[memoKey{period, service, tallies}] = summaryEntry{incidents, deps, s}
-}
-
 type memoEntry struct {
-	incidents   []*postmortem.Postmortem
+	incidents   []*postmortem.Postmortem // what the figures were computed from
 	deployments *Deployments
-	report      ServiceReport
+	value       any
 }
 
-func (c *Memo) get(period Period, service string, incidents []*postmortem.Postmortem, deps *Deployments) (ServiceReport, bool) {
+// get returns what is kept under k if it was computed from the same
+// incidents and deployments.
+func (c *Memo) get(k memoKey, incidents []*postmortem.Postmortem, deps *Deployments) (any, bool) {
 	if c == nil {
-		return ServiceReport{}, false
+		return nil, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.reports[memoKey{period, service, false}]
+	e, ok := c.kept[k]
 	if !ok || e.deployments != deps || !slices.Equal(e.incidents, incidents) {
-		return ServiceReport{}, false
+		return nil, false
 	}
-	return e.report, true
+	return e.value, true
 }
 
-func (c *Memo) put(period Period, service string, incidents []*postmortem.Postmortem, deps *Deployments, r ServiceReport) {
+// put keeps v under k; incidents must not change afterwards.
+func (c *Memo) put(k memoKey, incidents []*postmortem.Postmortem, deps *Deployments, v any) {
 	if c == nil {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.reports == nil {
-		c.reports = map[memoKey]memoEntry{}
+	if c.kept == nil {
+		c.kept = map[memoKey]memoEntry{}
 	}
-	c.reports[memoKey{period, service, false}] = memoEntry{slices.Clone(incidents), deps, r}
+	c.kept[k] = memoEntry{incidents, deps, v}
 }

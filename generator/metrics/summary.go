@@ -79,12 +79,13 @@ func (m *Metrics) Summary(period Period, service string) Summary {
 // summary is Summary, with the tallies by service, tag and trigger only
 // when tallies is true (the monthly series do without them).
 func (m *Metrics) summary(period Period, service string, tallies bool) Summary {
-	list := m.selectIncidents(period, service)
-	if s, ok := m.Memo.summary(period, service, tallies, list, m.Deployments); ok {
-		return s
+	list := m.selectIncidents(period, service) // a new slice
+	k := memoKey{"summary", period, service, tallies}
+	if v, ok := m.Memo.get(k, list, m.Deployments); ok {
+		return v.(Summary)
 	}
 	s := m.summarise(period, service, tallies, list)
-	m.Memo.putSummary(period, service, tallies, list, m.Deployments, s)
+	m.Memo.put(k, list, m.Deployments, s)
 	return s
 }
 
