@@ -221,22 +221,12 @@ func (l *live) handler(dir string, api http.Handler) http.Handler {
 		}
 		if strings.HasSuffix(file, ".html") && r.Method == http.MethodGet {
 			if b, err := os.ReadFile(file); err == nil {
-				w.Header().Set("Content-Type", "text/html; charset=utf-8")
-				w.Header().Set("Cache-Control", "no-store")
-				w.Write(withLiveTag(b))
+				answer(w, r, http.StatusOK, file, b)
 				return
 			}
 		}
 		files.ServeHTTP(w, r)
 	})
-}
-
-// withLiveTag adds the live script to a page.
-func withLiveTag(b []byte) []byte {
-	if i := bytes.LastIndex(b, []byte("</body>")); i >= 0 {
-		return append(b[:i:i], append([]byte(liveTag), b[i:]...)...)
-	}
-	return b
 }
 
 // serveMemory answers a request from the site as last prepared, rendering
@@ -273,14 +263,20 @@ func (l *live) serveMemory(w http.ResponseWriter, r *http.Request, lazy *render.
 		http.Error(w, fmt.Sprintf("rendering %s: %v", name, err), http.StatusInternalServerError)
 		return true
 	}
+	answer(w, r, status, name, b)
+	return true
+}
+
+// answer answers with b, the file name of the site, not to be cached;
+// a page gets the live script before its </body>. It is written in pieces:
+// a list page of a large knowledge base weighs megabytes.
+func answer(w http.ResponseWriter, r *http.Request, status int, name string, b []byte) {
 	ctype := mime.TypeByExtension(path.Ext(name))
 	if ctype == "" {
 		ctype = http.DetectContentType(b)
 	}
 	w.Header().Set("Content-Type", ctype)
 	w.Header().Set("Cache-Control", "no-store")
-	// The page, with the live script before </body>: written in pieces,
-	// since a list page of a large knowledge base weighs megabytes.
 	head, tail := b, []byte(nil)
 	tag := ""
 	if i := bytes.LastIndex(b, []byte("</body>")); i >= 0 && strings.HasSuffix(name, ".html") {
@@ -293,7 +289,6 @@ func (l *live) serveMemory(w http.ResponseWriter, r *http.Request, lazy *render.
 		io.WriteString(w, tag)
 		w.Write(tail)
 	}
-	return true
 }
 
 // searchIndexFile reports whether name (a path under the output) is a file
