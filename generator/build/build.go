@@ -143,9 +143,9 @@ func Build(opts Options) (Result, error) {
 // entries (render.Rows) and each service's metrics (metrics.Memo), so that
 // a build after an edit reads, checks and computes again only what the
 // changed files touch. A session belongs to one config, theme and "today"
-// (Options.Now): start another when one of them changes. Its methods must not be called
-// concurrently, but a Prepared it returned may be written while the
-// session prepares the next one.
+// (Options.Now): start another when one of them changes. Its methods must
+// not be called concurrently, but a Prepared it returned may be written
+// while the session prepares the next one.
 type Session struct {
 	opts   Options
 	cache  site.Cache
