@@ -29,26 +29,62 @@ type Page struct {
 
 // Rows returns the "incident-row" of each of the page's incidents, with
 // links made relative to this page.
-func (p *Page) Rows() (template.HTML, error) { return p.cached("incident-row") }
+func (p *Page) Rows() (template.HTML, error) { return p.whole("incident-row") }
 
 // HistoryItems returns the "history-item" of each of the page's incidents.
-func (p *Page) HistoryItems() (template.HTML, error) { return p.cached("history-item") }
+func (p *Page) HistoryItems() (template.HTML, error) { return p.whole("history-item") }
 
-func (p *Page) cached(partial string) (template.HTML, error) {
+// RowChunks is Rows cut into runs of ChunkSize incidents, at least one
+// (empty when the page lists none). The default theme puts each run in a
+// table of its own that the browser lays out only when it scrolls into
+// view (content-visibility), so that a list of thousands of incidents
+// opens fast, and an edit under `hindsight serve` re-lays out one run.
+func (p *Page) RowChunks() ([]template.HTML, error) { return p.chunks("incident-row") }
+
+// HistoryChunks is HistoryItems cut as RowChunks are.
+func (p *Page) HistoryChunks() ([]template.HTML, error) { return p.chunks("history-item") }
+
+// ChunkSize is how many incidents a run of RowChunks or HistoryChunks holds.
+const ChunkSize = 200
+
+func (p *Page) whole(partial string) (template.HTML, error) {
+	c, err := p.cached(partial, len(p.Incidents))
+	if err != nil {
+		return "", err
+	}
+	return c[0], nil
+}
+
+func (p *Page) chunks(partial string) ([]template.HTML, error) { return p.cached(partial, ChunkSize) }
+
+// cached joins the page's incidents' entries for partial, n to a string.
+func (p *Page) cached(partial string, n int) ([]template.HTML, error) {
 	rows := make([]string, len(p.Incidents))
-	size := 0
 	for i, inc := range p.Incidents {
 		h, err := p.r.row(partial, inc)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		rows[i], size = h, size+len(h)
+		rows[i] = h
+	}
+	out := make([]template.HTML, 0, len(rows)/max(n, 1)+1)
+	for start := 0; start < len(rows) || start == 0; start += max(n, 1) {
+		out = append(out, p.join(rows[start:min(start+max(n, 1), len(rows))]))
+	}
+	return out, nil
+}
+
+// join concatenates entries rendered with links relative to the site root,
+// making their links relative to the page.
+func (p *Page) join(rows []string) template.HTML {
+	size := 0
+	for _, h := range rows {
+		size += len(h)
 	}
 	var b strings.Builder
 	b.Grow(size + len(rows)*4*len(p.Root))
 	for _, h := range rows {
-		// Links in the partials are relative to the root, and every href
-		// in them is internal.
+		// Every href in the partials is internal.
 		for p.Root != "" {
 			i := strings.Index(h, `href="`)
 			if i < 0 {
@@ -60,7 +96,7 @@ func (p *Page) cached(partial string) (template.HTML, error) {
 		}
 		b.WriteString(h)
 	}
-	return template.HTML(b.String()), nil
+	return template.HTML(b.String())
 }
 
 // Filter names the pre-rendered list an incidents page shows.

@@ -3,12 +3,10 @@
 (function () {
   "use strict";
   var form = document.querySelector("form[data-filter]");
-  var table = document.querySelector("table.incidents");
-  if (!form || !table) return;
+  if (!form || !document.querySelector("table.incidents")) return;
   var controls = form.querySelector(".filter-controls");
   var count = form.querySelector("[data-count]");
   controls.hidden = false;
-  var rows = Array.prototype.slice.call(table.tBodies[0].rows);
   var selects = Array.prototype.slice.call(controls.querySelectorAll("select"));
 
   function matches(row) {
@@ -20,7 +18,14 @@
   }
   function apply() {
     var shown = 0;
-    rows.forEach(function (row) {
+    var filtering = selects.some(function (s) { return s.value; });
+    // Runs of rows are laid out only when seen; a filtered list is short
+    // enough to lay out whole, and its height is then right.
+    document.body.classList.toggle("filtering", filtering);
+    // Long lists come in several tables (see incident-table.html), and
+    // hindsight serve may replace rows after an edit: the rows are looked
+    // up each time.
+    Array.prototype.forEach.call(document.querySelectorAll("table.incidents > tbody > tr"), function (row) {
       var ok = matches(row);
       row.hidden = !ok;
       if (ok) shown++;
@@ -35,6 +40,9 @@
   selects.forEach(function (s) {
     if (initial.get(s.name)) s.value = initial.get(s.name);
     s.addEventListener("change", apply);
+  });
+  document.addEventListener("hindsight:patched", function () {
+    if (selects.some(function (s) { return s.value; })) apply();
   });
   apply();
 })();

@@ -1,0 +1,72 @@
+package render
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hindsight-sre/hindsight/generator/config"
+	"github.com/hindsight-sre/hindsight/generator/output"
+	"github.com/hindsight-sre/hindsight/generator/site"
+	"github.com/hindsight-sre/hindsight/generator/synth"
+	"github.com/hindsight-sre/hindsight/themes"
+)
+
+// TestLongListsInChunks: a list of more incidents than ChunkSize comes in
+// runs, each a table (or history list) of its own, with every incident
+// once and in order, and the header shown on the first run only.
+func TestLongListsInChunks(t *testing.T) {
+	dir := t.TempDir()
+	const n = 2*ChunkSize + 50
+	if err := synth.Generate(dir, synth.Options{Postmortems: n, Services: 1}); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := config.Load(filepath.Join(dir, "hindsight.yaml"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, diags := site.Load(os.DirFS(filepath.Join(dir, "content")), cfg, site.Options{Drafts: true, Now: time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)})
+	if s == nil || len(s.Incidents) != n {
+		t.Fatalf("cannot load the corpus: %v", diags)
+	}
+	mem := output.NewMemory()
+	if _, err := Render(s, mem, Options{Theme: themes.Default}); err != nil {
+		t.Fatal(err)
+	}
+	var want []string
+	for _, inc := range s.Incidents {
+		want = append(want, inc.ID)
+	}
+	links := regexp.MustCompile(`<a href="(?:\.\./)*incidents/([^/"]+)/index\.html">`)
+	check := func(name, run, item string) {
+		t.Helper()
+		b, ok := mem.Files[name]
+		if !ok {
+			t.Fatalf("%s not written", name)
+		}
+		page := string(b)
+		if got := strings.Count(page, `<div class="chunk">`); got != 3 {
+			t.Errorf("%s: %d runs, want 3 for %d incidents", name, got, n)
+		}
+		if got := strings.Count(page, run); got != 3 {
+			t.Errorf("%s: %d %s, want 3", name, got, run)
+		}
+		var got []string
+		for _, item := range strings.Split(page, item)[1:] {
+			if m := links.FindStringSubmatch(item); m != nil {
+				got = append(got, m[1])
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s: the runs do not list every incident once, newest first (%d listed)", name, len(got))
+		}
+	}
+	check("incidents/index.html", `<table class="incidents">`, "<tr data-service=")
+	if page := string(mem.Files["incidents/index.html"]); strings.Count(page, `<thead class="continued">`) != 2 || strings.Count(page, "<thead>") != 1 {
+		t.Errorf("incidents/index.html: want the header shown on the first run only")
+	}
+	check("services/"+s.Services[0].Slug+"/index.html", `<ol class="history">`, "<li class=\"sevline-")
+}
