@@ -229,7 +229,10 @@ func TestEveryPageInBrowser(t *testing.T) {
 
 // TestLiveReloadInBrowser keeps an incident page open while its file is
 // edited, broken and fixed under serve: the page shows the edit within 2 s
-// by itself, then the overlay with the error, then the fixed page.
+// by itself, then the overlay with the error, then the fixed page, each
+// patched in place rather than reloaded. Then the filtered incidents
+// index takes an edit in place and keeps its filter, and a config change
+// reloads it.
 func TestLiveReloadInBrowser(t *testing.T) {
 	ctx := browser.New(t)
 	s := startLive(t)
@@ -237,6 +240,10 @@ func TestLiveReloadInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](settle, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	// Set on the window, it is gone if the page reloads.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded = true`)); err != nil {
 		t.Fatal(err)
 	}
 	// Let the page's event stream connect before the edit.
@@ -268,4 +275,36 @@ func TestLiveReloadInBrowser(t *testing.T) {
 
 	os.WriteFile(file, orig, 0o644)
 	waitFor("the overlay gone and the page fixed", `!document.getElementById('hindsight-problems') && document.querySelector('h1').textContent.indexOf('Expired TLS certificate') >= 0`, 5*time.Second)
+	if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded === true`)); !ok {
+		t.Error("the incident page reloaded instead of taking the patches")
+	}
+
+	// The incidents index, filtered to SEV1.
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.srv.URL+"/incidents/?severity=SEV1")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](settle, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded = true`))
+	time.Sleep(300 * time.Millisecond)
+	const shown = `Array.from(document.querySelectorAll('table.incidents tbody tr')).filter(function (r) { return !r.hidden; })`
+	before, err := chromedp.Run(ctx, chromedp.Evaluate[int](shown+`.length`))
+	if err != nil || before == 0 {
+		t.Fatalf("%d SEV1 rows shown (%v)", before, err)
+	}
+	os.WriteFile(file, []byte(edited), 0o644)
+	waitFor("the edit in the index", `document.querySelector('table.incidents').closest('main').textContent.indexOf('Live edit of the TLS') >= 0`, 2*time.Second)
+	after, _ := chromedp.Run(ctx, chromedp.Evaluate[int](shown+`.length`))
+	hiddenOK, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](shown+`.every(function (r) { return r.dataset.severity === 'SEV1'; })`))
+	if after != before || !hiddenOK {
+		t.Errorf("after the patch %d rows shown, %d before; only SEV1: %v", after, before, hiddenOK)
+	}
+	if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded === true`)); !ok {
+		t.Error("the incidents index reloaded instead of taking the patches")
+	}
+	cfg, _ := os.ReadFile(filepath.Join(s.dir, "hindsight.yaml"))
+	os.WriteFile(filepath.Join(s.dir, "hindsight.yaml"), append(cfg, "\n# changed\n"...), 0o644)
+	waitFor("a reload after a config change", `window.notReloaded !== true && document.readyState === 'complete'`, 5*time.Second)
+	os.WriteFile(file, orig, 0o644)
 }

@@ -53,10 +53,13 @@ type live struct {
 	rescan  bool
 	// mem, when set, is the site as last prepared, served from memory
 	// until the output folder holds it too.
-	mem  atomic.Pointer[render.Lazy]
-	log  io.Writer
-	done chan struct{} // closed by shutdown: the event streams end
-	once sync.Once
+	mem atomic.Pointer[render.Lazy]
+	// served are the pages answered lately, for the patches that bring
+	// them up to date after an edit (see patch).
+	served servedPages
+	log    io.Writer
+	done   chan struct{} // closed by shutdown: the event streams end
+	once   sync.Once
 }
 
 // shutdown ends the open event streams, so that the server can stop
@@ -86,15 +89,17 @@ func (l *live) publish(e liveEvent) {
 }
 
 // built records the outcome of a rebuild, logs what (on success) and
-// tells the pages.
-func (l *live) built(res build.Result, err error, what string) {
+// tells the pages: "content" when only the content changed, which an
+// open page can take as patches (see patch); "full" otherwise, which
+// makes it reload.
+func (l *live) built(res build.Result, err error, what, kind string) {
 	if err == nil {
 		l.mu.Lock()
 		l.version++
 		l.problem = nil
 		l.mu.Unlock()
 		fmt.Fprintln(l.log, what)
-		l.publish(liveEvent{name: "reload"})
+		l.publish(liveEvent{name: "reload", data: kind})
 		return
 	}
 	var lines []string
@@ -159,10 +164,48 @@ func (l *live) events(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// liveScript reloads the page after a rebuild and shows the build's
-// problems over it meanwhile.
+// liveScript brings the page up to date after a rebuild, and shows the
+// build's problems over it meanwhile. After a change to the content alone
+// it asks serve for the elements that changed and replaces them (see
+// patch), checking first that each is the element serve means (its name
+// and a hash of its text, htmldiff.TextHash); in any other case, or when
+// a patch does not fit, it reloads. Page scripts hear "hindsight:patched"
+// on the document after a patch.
 const liveScript = `(function () {
   'use strict';
+  var page = document.currentScript && document.currentScript.getAttribute('data-page');
+  var busy = false, again = false;
+  function hash(s) { // htmldiff.TextHash: FNV-1a over UTF-16 code units
+    var h = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+    return h >>> 0;
+  }
+  function apply(patches) {
+    var found = [];
+    for (var i = 0; i < patches.length; i++) {
+      var p = patches[i], el = document.documentElement;
+      for (var j = 0; el && j < p.at.length; j++) el = el.children[p.at[j]];
+      if (!el || el.localName !== p.tag || hash(el.textContent) !== p.text) return false;
+      found.push(el);
+    }
+    found.forEach(function (el, i) { el.outerHTML = patches[i].html; });
+    return true;
+  }
+  function update() {
+    if (!page) { location.reload(); return; }
+    if (busy) { again = true; return; }
+    busy = true;
+    fetch('/_hindsight/patch?page=' + encodeURIComponent(page), {cache: 'no-store'})
+      .then(function (r) { return r.json(); })
+      .then(function (d) {
+        if (d.reload || !apply(d.patches || [])) { location.reload(); return; }
+        page = d.page;
+        if (d.patches && d.patches.length) document.dispatchEvent(new CustomEvent('hindsight:patched'));
+        busy = false;
+        if (again) { again = false; update(); }
+      })
+      .catch(function () { location.reload(); });
+  }
   var box = null;
   function show(lines) {
     if (!box) {
@@ -183,13 +226,20 @@ const liveScript = `(function () {
     if (seen !== null && e.data !== seen) location.reload(); // rebuilt while disconnected
     seen = e.data;
   });
-  es.addEventListener('reload', function () { location.reload(); });
+  es.addEventListener('reload', function (e) {
+    if (box) { box.remove(); box = null; }
+    if (e.data === 'content') update(); else location.reload();
+  });
   es.addEventListener('problem', function (e) { show(JSON.parse(e.data)); });
 })();
 `
 
-// liveTag is inserted before </body> of every HTML page serve answers.
-const liveTag = `<script src="/_hindsight/live.js"></script>`
+// liveTag is inserted before </body> of every HTML page serve answers;
+// liveTagPage when serve remembers the page under a token.
+const (
+	liveTag     = `<script src="/_hindsight/live.js"></script>`
+	liveTagPage = `<script src="/_hindsight/live.js" data-page="%s"></script>`
+)
 
 // handler serves the site with the live script, the events and the search
 // API, each file under the read lock.
@@ -204,6 +254,9 @@ func (l *live) handler(dir string, api http.Handler) http.Handler {
 			w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 			io.WriteString(w, liveScript)
 			return
+		case "/_hindsight/patch":
+			l.patch(w, r, dir)
+			return
 		}
 		l.swap.RLock()
 		defer l.swap.RUnlock()
@@ -211,17 +264,16 @@ func (l *live) handler(dir string, api http.Handler) http.Handler {
 			return
 		}
 		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
-		file := filepath.Join(dir, filepath.FromSlash(name))
-		if info, err := os.Stat(file); err == nil && info.IsDir() {
+		if info, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name))); err == nil && info.IsDir() {
 			if !strings.HasSuffix(r.URL.Path, "/") {
 				files.ServeHTTP(w, r) // the file server redirects to the folder
 				return
 			}
-			file = filepath.Join(file, "index.html")
+			name = path.Join(name, "index.html")
 		}
-		if strings.HasSuffix(file, ".html") && r.Method == http.MethodGet {
-			if b, err := os.ReadFile(file); err == nil {
-				answer(w, r, http.StatusOK, file, b)
+		if strings.HasSuffix(name, ".html") && r.Method == http.MethodGet {
+			if b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name))); err == nil {
+				l.answer(w, r, http.StatusOK, name, b)
 				return
 			}
 		}
@@ -263,14 +315,15 @@ func (l *live) serveMemory(w http.ResponseWriter, r *http.Request, lazy *render.
 		http.Error(w, fmt.Sprintf("rendering %s: %v", name, err), http.StatusInternalServerError)
 		return true
 	}
-	answer(w, r, status, name, b)
+	l.answer(w, r, status, name, b)
 	return true
 }
 
 // answer answers with b, the file name of the site, not to be cached;
-// a page gets the live script before its </body>. It is written in pieces:
-// a list page of a large knowledge base weighs megabytes.
-func answer(w http.ResponseWriter, r *http.Request, status int, name string, b []byte) {
+// a page gets the live script before its </body>, with the token under
+// which serve remembers it (see patch). It is written in pieces: a list
+// page of a large knowledge base weighs megabytes.
+func (l *live) answer(w http.ResponseWriter, r *http.Request, status int, name string, b []byte) {
 	ctype := mime.TypeByExtension(path.Ext(name))
 	if ctype == "" {
 		ctype = http.DetectContentType(b)
@@ -281,6 +334,9 @@ func answer(w http.ResponseWriter, r *http.Request, status int, name string, b [
 	tag := ""
 	if i := bytes.LastIndex(b, []byte("</body>")); i >= 0 && strings.HasSuffix(name, ".html") {
 		head, tail, tag = b[:i], b[i:], liveTag
+		if status == http.StatusOK && r.Method == http.MethodGet {
+			tag = fmt.Sprintf(liveTagPage, l.served.add(name, b))
+		}
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(b)+len(tag)))
 	w.WriteHeader(status)
@@ -529,7 +585,7 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 					l.mem.Store(nil)
 				}
 			}
-			l.built(res, err, fmt.Sprintf("rebuilt %d pages in %s", res.Pages, time.Since(start).Round(time.Millisecond)))
+			l.built(res, err, fmt.Sprintf("rebuilt %d pages in %s", res.Pages, time.Since(start).Round(time.Millisecond)), "full")
 			if err == nil && after != nil {
 				after(nil)
 			}
@@ -541,12 +597,12 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 			lazy, err = p.Lazy()
 		}
 		if err != nil {
-			l.built(res, err, "")
+			l.built(res, err, "", "")
 			continue
 		}
 		l.mem.Store(lazy)
 		l.built(res, nil, fmt.Sprintf("reloaded %s in %s (%s read); pages render as they are asked for",
-			plural(res.Postmortems, "postmortem", "postmortems"), time.Since(start).Round(time.Millisecond), plural(ss.FilesRead(), "file", "files")))
+			plural(res.Postmortems, "postmortem", "postmortems"), time.Since(start).Round(time.Millisecond), plural(ss.FilesRead(), "file", "files")), "content")
 		if after != nil {
 			after(changed)
 		}

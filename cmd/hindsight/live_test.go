@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/hindsight-sre/hindsight/generator/build"
 	"github.com/hindsight-sre/hindsight/generator/config"
+	"github.com/hindsight-sre/hindsight/generator/htmldiff"
 )
 
 // liveSite is the example knowledge base copied into a temporary folder and
@@ -168,7 +171,7 @@ func TestServeRebuildsAndReports(t *testing.T) {
 	if !strings.Contains(page, "Renewed too late") {
 		t.Error("the edited title is not on the page after the reload event")
 	}
-	if !strings.Contains(page, liveTag) {
+	if !strings.Contains(page, `<script src="/_hindsight/live.js" data-page="`) {
 		t.Error("the served page lacks the live script")
 	}
 	if out, _ := os.ReadFile(filepath.Join(s.out, "incidents", "inc-2025-001", "index.html")); strings.Contains(string(out), "_hindsight") {
@@ -313,7 +316,7 @@ func TestServeAnswersFromMemory(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	if code, page := get(t, s.srv.URL+"/incidents/inc-2025-001/"); code != 200 || !strings.Contains(page, "Memory first") || !strings.Contains(page, liveTag) {
+	if code, page := get(t, s.srv.URL+"/incidents/inc-2025-001/"); code != 200 || !strings.Contains(page, "Memory first") || !strings.Contains(page, `<script src="/_hindsight/live.js"`) {
 		t.Errorf("from the output folder: %d", code)
 	}
 
@@ -338,5 +341,77 @@ func TestServeAnswersFromMemory(t *testing.T) {
 	}
 	if !strings.Contains(onDisk("index.html"), "Renamed knowledge base") {
 		t.Error("the config change is not in the output folder")
+	}
+}
+
+// TestServePatchesOpenPages: after an edit to the content, a page asks
+// what changed since the version it shows (its token) and gets the
+// elements to replace, which turn the page it has into the page served
+// now; after a config change it is told to reload.
+func TestServePatchesOpenPages(t *testing.T) {
+	s := startLive(t)
+	ev := s.events(t)
+	waitEvent(t, ev, "hello")
+	token := regexp.MustCompile(`<script src="/_hindsight/live.js" data-page="([0-9]+)"></script>`)
+	open := func(path string) (page []byte, tok string) {
+		t.Helper()
+		code, body := get(t, s.srv.URL+path)
+		m := token.FindStringSubmatch(body)
+		if code != 200 || m == nil {
+			t.Fatalf("%s: %d, token %v", path, code, m)
+		}
+		return []byte(strings.Replace(body, m[0], "", 1)), m[1]
+	}
+	pages := []string{"/incidents/", "/services/tag-collector/", "/tags/tls/", "/incidents/inc-2025-001/", "/"}
+	before := map[string][]byte{}
+	tokens := map[string]string{}
+	for _, p := range pages {
+		before[p], tokens[p] = open(p)
+	}
+	file := filepath.Join(s.content, "2025", "2025-03-13-collect-tls-certificate-expired.md")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(file, []byte(strings.Replace(string(b), "title: Expired TLS certificate", "title: Patched <in> place", 1)), 0o644)
+	if e := waitEvent(t, ev, "reload"); e != "reload content" {
+		t.Fatalf("event %q after a content edit, want reload content", e)
+	}
+	for _, p := range pages {
+		var reply patchReply
+		_, body := get(t, s.srv.URL+"/_hindsight/patch?page="+tokens[p])
+		if err := json.Unmarshal([]byte(body), &reply); err != nil {
+			t.Fatal(err)
+		}
+		if reply.Reload || len(reply.Patches) == 0 || reply.Page == "" {
+			t.Errorf("%s: reload %v, %d patches, token %q; want patches", p, reply.Reload, len(reply.Patches), reply.Page)
+			continue
+		}
+		after, _ := open(p)
+		got, err := htmldiff.Apply(before[p], reply.Patches)
+		if err != nil || !bytes.Equal(got, after) {
+			t.Errorf("%s: the patches do not give the page served now (%v)", p, err)
+		}
+		if !strings.Contains(string(got), "Patched &lt;in&gt; place") {
+			t.Errorf("%s: the patched page lacks the new title", p)
+		}
+		// The new token names the page as patched: nothing more to do.
+		var again patchReply
+		_, body = get(t, s.srv.URL+"/_hindsight/patch?page="+reply.Page)
+		json.Unmarshal([]byte(body), &again)
+		if again.Reload || len(again.Patches) != 0 {
+			t.Errorf("%s: asked again, reload %v and %d patches, want none", p, again.Reload, len(again.Patches))
+		}
+	}
+	var unknown patchReply
+	_, body := get(t, s.srv.URL+"/_hindsight/patch?page=nope")
+	json.Unmarshal([]byte(body), &unknown)
+	if !unknown.Reload {
+		t.Error("a forgotten page is not told to reload")
+	}
+	cfg, _ := os.ReadFile(filepath.Join(s.dir, "hindsight.yaml"))
+	os.WriteFile(filepath.Join(s.dir, "hindsight.yaml"), append(cfg, "\n# changed\n"...), 0o644)
+	if e := waitEvent(t, ev, "reload"); e != "reload full" {
+		t.Errorf("event %q after a config change, want reload full", e)
 	}
 }

@@ -69,7 +69,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		if _, serr := os.Stat(filepath.Join(opts.OutDir, output.Marker)); serr != nil || !*watch {
 			return err
 		}
-		lv.built(res, err, "")
+		lv.built(res, err, "", "")
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -1,0 +1,180 @@
+package htmldiff
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// splice applies patches to old as byte replacements: the new page again,
+// when Diff is right.
+func splice(old []byte, patches []Patch) []byte {
+	var out []byte
+	p := 0
+	for _, pt := range patches {
+		out = append(out, old[p:pt.Old[0]]...)
+		out = append(out, pt.HTML...)
+		p = pt.Old[1]
+	}
+	return append(out, old[p:]...)
+}
+
+const page = `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Incidents · Acme</title>
+<link rel="stylesheet" href="css/hindsight.css">
+</head>
+<body>
+<header class="site-header"><a class="brand" href="index.html">Acme</a></header>
+<main>
+<h1>Incidents</h1>
+<!-- a comment <b>with</b> markup -->
+<div class="list"><div class="chunk">
+<table class="incidents">
+<thead><tr><th scope="col">Date</th><th scope="col">Incident</th></tr></thead>
+<tbody>
+<tr data-id="a"><td>2026-01-02</td><td><a href="incidents/a/">DNS outage &amp; retries</a></td></tr>
+<tr data-id="b"><td>2026-01-01</td><td><a href="incidents/b/">Certificate expired</a></td></tr>
+</tbody>
+</table>
+</div></div>
+<pre>
+line one</pre>
+<figure><svg viewBox="0 0 10 10"><title>chart</title><rect width="3" height="4"/><text x="1">4</text></svg></figure>
+<p>Unclosed paragraph
+<ul><li>one<li>two</ul>
+</main>
+<script src="js/filter.js"></script>
+</body>
+</html>
+`
+
+func TestDiff(t *testing.T) {
+	for _, tc := range []struct {
+		name, from, to string
+		want           []string // tag and path of each patch; nil: none
+		reload         bool
+	}{
+		{name: "same", from: "x", to: "x"},
+		{name: "a title in a row", from: "Certificate expired", to: "Certificate renewed", want: []string{"a [1 1 1 0 0 1 1 1 0]"}},
+		{name: "two rows", from: `DNS outage`, to: `DNS failure`, want: []string{"a [1 1 1 0 0 1 0 1 0]"}},
+		{name: "an attribute", from: `data-id="b"`, to: `data-id="c"`, want: []string{"tr [1 1 1 0 0 1 1]"}},
+		{name: "a row added", from: "<tbody>\n", to: "<tbody>\n<tr><td>new</td><td></td></tr>\n", want: []string{"tbody [1 1 1 0 0 1]"}},
+		{name: "the title", from: "<title>Incidents", to: "<title>All incidents", want: []string{"title [0 1]"}},
+		{name: "inside an SVG", from: `<text x="1">4</text>`, to: `<text x="1">5</text>`, want: []string{"svg [1 1 3 0]"}},
+		{name: "a pre", from: "line one", to: "line two", want: []string{"pre [1 1 2]"}},
+		{name: "text in body", from: "</header>\n<main>", to: "</header>\nhello<main>", reload: true},
+		{name: "a script", from: "js/filter.js", to: "js/other.js", reload: true},
+		{name: "the body", from: "<body>", to: `<body class="x">`, reload: true},
+		{name: "an element renamed", from: "<h1>Incidents</h1>", to: "<h2>Incidents</h2>", want: []string{"main [1 1]"}},
+		{name: "an unclosed div", from: "<h1>Incidents</h1>", to: "<div><h1>Incidents</h1>", reload: true},
+		{name: "a row outside a section", from: "<tbody>\n", to: "<tr><td>x</td></tr><tbody>\n", reload: true},
+		{name: "a self-closed div", from: "<h1>Incidents</h1>", to: "<div/><h1>Incidents</h1>", reload: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(page, tc.from) {
+				t.Fatalf("the page has no %q", tc.from)
+			}
+			old, new := []byte(page), []byte(strings.Replace(page, tc.from, tc.to, 1))
+			patches, ok := Diff(old, new)
+			if ok == tc.reload {
+				t.Fatalf("ok = %v, want %v (patches %v)", ok, !tc.reload, patches)
+			}
+			if !ok {
+				return
+			}
+			var got []string
+			for _, p := range patches {
+				got = append(got, fmt.Sprintf("%s %v", p.Tag, p.At))
+				if !bytes.HasPrefix(old[p.Old[0]:], []byte("<"+p.Tag)) || !strings.HasPrefix(p.HTML, "<") {
+					t.Errorf("patch %s %v replaces %q with %q", p.Tag, p.At, old[p.Old[0]:p.Old[1]], p.HTML)
+				}
+			}
+			if strings.Join(got, ", ") != strings.Join(tc.want, ", ") {
+				t.Errorf("patches %v, want %v", got, tc.want)
+			}
+			if s := splice(old, patches); !bytes.Equal(s, new) {
+				t.Errorf("the patches do not give the new page:\n%s", s)
+			}
+			if s, err := Apply(old, patches); err != nil || !bytes.Equal(s, new) {
+				t.Errorf("Apply: %v", err)
+			}
+		})
+	}
+}
+
+// TestManyChanges: a list whose rows all change is replaced whole.
+func TestManyChanges(t *testing.T) {
+	var a, b strings.Builder
+	for _, w := range []*strings.Builder{&a, &b} {
+		w.WriteString("<html><head></head><body><ol>")
+	}
+	for i := range 40 {
+		fmt.Fprintf(&a, "<li>%d</li>", i)
+		fmt.Fprintf(&b, "<li>%d</li>", i+1)
+	}
+	for _, w := range []*strings.Builder{&a, &b} {
+		w.WriteString("</ol></body></html>")
+	}
+	patches, ok := Diff([]byte(a.String()), []byte(b.String()))
+	if !ok || len(patches) != 1 || patches[0].Tag != "ol" {
+		t.Fatalf("got %d patches (ok %v), want the list replaced whole", len(patches), ok)
+	}
+}
+
+func TestText(t *testing.T) {
+	for _, tc := range []struct{ html, text string }{
+		{`<p>a &amp; b&nbsp;c</p>`, "a & b\u00a0c"},
+		{`<p>a<!-- x --> <b>b</b>&lt;</p>`, "a b<"},
+		{"<pre>\nx\n</pre>", "x\n"},
+		{"<pre><b>x</b>\ny</pre>", "x\ny"},
+		{"<textarea>\n&amp;</textarea>", "&"},
+		{"<div><script>if (a < b && c) {}</script><style>a>b{}</style></div>", "if (a < b && c) {}a>b{}"},
+		{"<p>café 🙂</p>", "café 🙂"},
+		{`<div title="a > b">x</div>`, "x"},
+	} {
+		tr, ok := parse([]byte(tc.html))
+		if !ok {
+			t.Errorf("%q: not read", tc.html)
+			continue
+		}
+		if got := tr.text([]byte(tc.html), 0); got != tc.text {
+			t.Errorf("%q: text %q, want %q", tc.html, got, tc.text)
+		}
+	}
+	// FNV-1a over UTF-16 code units, as the live script computes it.
+	for s, want := range map[string]uint32{"a": 0xe40c292c, "a🙂": 0xda8e6413} {
+		if got := TextHash(s); got != want {
+			t.Errorf("TextHash(%q) = %#x, want %#x", s, got, want)
+		}
+	}
+}
+
+func FuzzDiff(f *testing.F) {
+	f.Add([]byte(page), []byte(strings.Replace(page, "Certificate expired", "Certificate renewed", 1)))
+	f.Add([]byte(page), []byte(strings.Replace(page, "<tbody>\n", "<tbody><tr><td>x</td></tr>", 1)))
+	f.Add([]byte("<html><body><p>a<p>b</body></html>"), []byte("<html><body><p>a<p>c</body></html>"))
+	f.Fuzz(func(t *testing.T, old, new []byte) {
+		patches, ok := Diff(old, new)
+		if !ok {
+			return
+		}
+		if s := splice(old, patches); !bytes.Equal(s, new) {
+			t.Fatalf("the patches do not give the new page:\nold %q\nnew %q\ngot %q", old, new, s)
+		}
+		if s, err := Apply(old, patches); err != nil || !bytes.Equal(s, new) {
+			t.Fatalf("Apply: %v\nold %q\nnew %q\ngot %q", err, old, new, s)
+		}
+		for i, p := range patches {
+			if i > 0 && p.Old[0] < patches[i-1].Old[1] {
+				t.Fatalf("patches overlap: %v", patches)
+			}
+			if tags[p.Tag].kind&frame != 0 {
+				t.Fatalf("a patch replaces <%s>", p.Tag)
+			}
+		}
+	})
+}
