@@ -130,7 +130,7 @@ func (m *Metrics) candidates(period Period, service string) []*postmortem.Postmo
 			}
 		}
 		for _, ix := range m.index {
-			slices.SortStableFunc(ix.byDate, func(a, b *postmortem.Postmortem) int { return a.Date().Compare(b.Date()) })
+			ix.sortByDate()
 		}
 	})
 	ix := m.index[service]
@@ -163,6 +163,35 @@ func (ix *incidentIndex) add(p *postmortem.Postmortem) {
 	ix.all = append(ix.all, p)
 	if !p.Date().IsZero() {
 		ix.byDate = append(ix.byDate, p)
+	}
+}
+
+// sortByDate sorts byDate oldest first, stably. A site's incidents come
+// newest first (see site.Site): reversed, with the runs of one date put
+// back in their order, they are sorted already, which takes no sort.
+func (ix *incidentIndex) sortByDate() {
+	b := ix.byDate
+	dates := make([]time.Time, len(b))
+	for i, p := range b {
+		dates[i] = p.Date()
+	}
+	newestFirst := true
+	for i := 1; i < len(b) && newestFirst; i++ {
+		newestFirst = !dates[i].After(dates[i-1])
+	}
+	if !newestFirst {
+		slices.SortStableFunc(b, func(x, y *postmortem.Postmortem) int { return x.Date().Compare(y.Date()) })
+		return
+	}
+	slices.Reverse(b)
+	slices.Reverse(dates)
+	for i := 0; i < len(b); {
+		j := i + 1
+		for j < len(b) && dates[j].Equal(dates[i]) {
+			j++
+		}
+		slices.Reverse(b[i:j])
+		i = j
 	}
 }
 

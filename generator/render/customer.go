@@ -126,7 +126,7 @@ func customerFuncs(all template.FuncMap) template.FuncMap {
 // the customer site, if not done yet, and renders every incident's item.
 func (r *renderer) customerJobs() ([]job, error) {
 	cs, theme, t := r.customerSite(), r.theme, r.t
-	tmpl, err := templates(theme, "customer/layouts", customerLayouts, r.tr, customerFuncs(r.fm))
+	tmpl, err := r.parsed.customerTemplates()
 	if err != nil {
 		return nil, err
 	}

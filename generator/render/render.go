@@ -59,6 +59,8 @@ type renderer struct {
 	fm    template.FuncMap
 	tmpl  map[string]*template.Template
 	rows  *Rows
+	// parsed is the theme as rows keeps it: parsed once per session.
+	parsed *parsedTheme
 	// metrics computes the metrics pages' figures once, when first needed;
 	// nil when the build has no metrics.
 	metrics  func() *metricsData
@@ -81,19 +83,15 @@ type job struct {
 // newRenderer parses the theme and prepares what every page shares; the
 // metrics and the customer site are computed when first needed.
 func newRenderer(s *site.Site, out output.Writer, opts Options, cs func() *customer.Site) (*renderer, error) {
-	tr, err := translations(opts.Theme, s.Config.Language)
+	rows := opts.Rows
+	if rows == nil {
+		rows = &Rows{}
+	}
+	pt, err := rows.parsed(opts.Theme, s.Config.Language, s.Config.Location, s.Now)
 	if err != nil {
 		return nil, err
 	}
-	fm := funcs(tr, s.Config.Location, s.Now)
-	tmpl, err := templates(opts.Theme, "layouts", pageLayouts, tr, fm)
-	if err != nil {
-		return nil, err
-	}
-	r := &renderer{site: s, out: out, theme: opts.Theme, tr: tr, fm: fm, tmpl: tmpl, rows: opts.Rows}
-	if r.rows == nil {
-		r.rows = &Rows{}
-	}
+	r := &renderer{site: s, out: out, theme: opts.Theme, parsed: pt, tr: pt.tr, fm: pt.fm, tmpl: pt.tmpl, rows: rows}
 	r.rows.keep(s.Incidents)
 	if m := opts.Metrics; m != nil {
 		if m.Memo == nil { // the service pages and the views share the service reports

@@ -2,8 +2,13 @@ package render
 
 import (
 	"fmt"
+	"html/template"
+	"io/fs"
+	"reflect"
+	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/postmortem"
 )
@@ -17,33 +22,45 @@ var rowPartials = []string{"incident-row", "history-item"}
 // incident do not render it again: within a build, and from one build of
 // `hindsight serve` to the next, where only the postmortems that changed
 // get new entries (a postmortem that changes is a new value; unchanged ones
-// are shared between loads, see site.Cache). A Rows belongs to one config
-// and theme: start a new one when either changes. It is safe for
-// concurrent use; the zero value is ready.
+// are shared between loads, see site.Cache). It also keeps the theme's
+// templates, parsed and (html/template does it on first use) escaped. A
+// Rows belongs to one config and theme: start a new one when either
+// changes. It is safe for concurrent use; the zero value is ready.
 type Rows struct {
 	mu   sync.RWMutex
-	html map[rowKey]string
+	html map[*postmortem.Postmortem]*entries
+
+	themeMu sync.Mutex
+	theme   *parsedTheme
 }
 
-type rowKey struct {
-	partial string
-	inc     *postmortem.Postmortem
+// entries are an incident's, by index in rowPartials.
+type entries struct {
+	html [2]string
+	done [2]bool
 }
 
-func (c *Rows) get(partial string, inc *postmortem.Postmortem) (string, bool) {
+func (c *Rows) get(partial int, inc *postmortem.Postmortem) (string, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	h, ok := c.html[rowKey{partial, inc}]
-	return h, ok
+	if e := c.html[inc]; e != nil && e.done[partial] {
+		return e.html[partial], true
+	}
+	return "", false
 }
 
-func (c *Rows) put(partial string, inc *postmortem.Postmortem, h string) {
+func (c *Rows) put(partial int, inc *postmortem.Postmortem, h string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.html == nil {
-		c.html = map[rowKey]string{}
+		c.html = map[*postmortem.Postmortem]*entries{}
 	}
-	c.html[rowKey{partial, inc}] = h
+	e := c.html[inc]
+	if e == nil {
+		e = &entries{}
+		c.html[inc] = e
+	}
+	e.html[partial], e.done[partial] = h, true
 }
 
 // keep forgets the entries of postmortems other than incidents.
@@ -54,17 +71,72 @@ func (c *Rows) keep(incidents []*postmortem.Postmortem) {
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for k := range c.html {
-		if !live[k.inc] {
-			delete(c.html, k)
+	for inc := range c.html {
+		if !live[inc] {
+			delete(c.html, inc)
 		}
 	}
+}
+
+// parsedTheme is a theme's templates, parsed for one language, time zone
+// and day.
+type parsedTheme struct {
+	theme fs.FS
+	lang  string
+	loc   *time.Location
+	now   time.Time
+
+	tr   map[string]string
+	fm   template.FuncMap
+	tmpl map[string]*template.Template
+
+	customerOnce sync.Once
+	customer     map[string]*template.Template
+	customerErr  error
+}
+
+// parsed returns the theme's templates, parsed once.
+func (c *Rows) parsed(theme fs.FS, lang string, loc *time.Location, now time.Time) (*parsedTheme, error) {
+	c.themeMu.Lock()
+	defer c.themeMu.Unlock()
+	if t := c.theme; t != nil && t.lang == lang && t.loc == loc && t.now.Equal(now) && sameFS(t.theme, theme) {
+		return t, nil
+	}
+	tr, err := translations(theme, lang)
+	if err != nil {
+		return nil, err
+	}
+	fm := funcs(tr, loc, now)
+	tmpl, err := templates(theme, "layouts", pageLayouts, tr, fm)
+	if err != nil {
+		return nil, err
+	}
+	c.theme = &parsedTheme{theme: theme, lang: lang, loc: loc, now: now, tr: tr, fm: fm, tmpl: tmpl}
+	return c.theme, nil
+}
+
+// customerTemplates returns the customer site's templates, parsed once.
+func (t *parsedTheme) customerTemplates() (map[string]*template.Template, error) {
+	t.customerOnce.Do(func() {
+		t.customer, t.customerErr = templates(t.theme, "customer/layouts", customerLayouts, t.tr, customerFuncs(t.fm))
+	})
+	return t.customer, t.customerErr
+}
+
+// sameFS reports whether two file systems are the same value (false when
+// they cannot be compared, as maps cannot).
+func sameFS(a, b fs.FS) bool {
+	if a == nil || b == nil || reflect.TypeOf(a) != reflect.TypeOf(b) || !reflect.TypeOf(a).Comparable() {
+		return false
+	}
+	return a == b
 }
 
 // row returns an incident's entry for partial, rendering it when Rows does
 // not hold it yet.
 func (r *renderer) row(partial string, inc *postmortem.Postmortem) (string, error) {
-	if h, ok := r.rows.get(partial, inc); ok {
+	k := slices.Index(rowPartials, partial)
+	if h, ok := r.rows.get(k, inc); ok {
 		return h, nil
 	}
 	var b strings.Builder
@@ -72,16 +144,16 @@ func (r *renderer) row(partial string, inc *postmortem.Postmortem) (string, erro
 		return "", fmt.Errorf("rendering %q for %s: %w", partial, inc.ID, err)
 	}
 	h := b.String()
-	r.rows.put(partial, inc, h)
+	r.rows.put(k, inc, h)
 	return h, nil
 }
 
 // renderRows renders, on every core, the entries Rows does not hold yet.
 func (r *renderer) renderRows() error {
 	var jobs []job
-	for _, partial := range rowPartials {
+	for k, partial := range rowPartials {
 		for _, inc := range r.site.Incidents {
-			if _, ok := r.rows.get(partial, inc); !ok {
+			if _, ok := r.rows.get(k, inc); !ok {
 				jobs = append(jobs, job{nil, func() error { _, err := r.row(partial, inc); return err }})
 			}
 		}
