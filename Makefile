@@ -39,6 +39,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzFastYAML -fuzztime=$(FUZZTIME) ./generator/meta
 	$(GO) test -run='^$$' -fuzz=FuzzPublic -fuzztime=$(FUZZTIME) ./generator/markdown
 	$(GO) test -run='^$$' -fuzz=FuzzScan -fuzztime=$(FUZZTIME) ./generator/blameless
+	$(GO) test -run='^$$' -fuzz=FuzzDiff -fuzztime=$(FUZZTIME) ./generator/htmldiff
 
 clean:
 	rm -rf bin public

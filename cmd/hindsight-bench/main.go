@@ -46,17 +46,18 @@ func main() {
 	bin := flag.String("bin", "", "hindsight binary to time (default: go build ./cmd/hindsight)")
 	searchToo := flag.Bool("search", true, "also measure search: the static index (time, size, files, bytes per query in Chromium when present) and the bleve index (cold, second search, one edit, query latency)")
 	serveToo := flag.Bool("serve", true, "also measure serve: how soon an edit to one postmortem shows")
+	edits := flag.Int("edits", 5, "with -serve: edits timed per page")
 	out := flag.String("out", "", "parent folder of the build output (default: a temporary folder on disk; a tmpfs such as /dev/shm takes the disk's file-creation speed out of the figures)")
 	flag.Parse()
-	if err := run(*n, *runs, *dir, *bin, *out, *searchToo, *serveToo); err != nil {
+	if err := run(*n, *runs, *dir, *bin, *out, *searchToo, *serveToo, *edits); err != nil {
 		fmt.Fprintln(os.Stderr, "hindsight-bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n, runs int, dir, bin, out string, searchToo, serveToo bool) error {
-	if n < 1 || runs < 1 {
-		return errors.New("-n and -runs must be positive")
+func run(n, runs int, dir, bin, out string, searchToo, serveToo bool, edits int) error {
+	if n < 1 || runs < 1 || edits < 1 {
+		return errors.New("-n, -runs and -edits must be positive")
 	}
 	fmt.Printf("machine: %s, %d CPUs, %s/%s, %s\n", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	if dir == "" {
@@ -103,7 +104,7 @@ func run(n, runs int, dir, bin, out string, searchToo, serveToo bool) error {
 		}
 	}
 	if serveToo {
-		return benchServe(bin, dir, tmp)
+		return benchServe(bin, dir, tmp, edits)
 	}
 	return nil
 }
