@@ -29,13 +29,14 @@ otherwise (for example --addr 0.0.0.0:1313 to share it on your network).
 While it runs it watches the content folder, the config file, the
 deployments file and the theme overrides beside the config (layouts/,
 static/, i18n/, shared/, customer/), rebuilds after each burst of changes
-and reloads the open pages. After an edit to the content it rereads only
+and updates the open pages. After an edit to the content it rereads only
 the files that changed and serves the site from memory, each page rendered
 when first asked for; --out is written once the edits pause for a second.
+The open pages then replace only the elements that changed, in place.
 A change of the config, the theme or the deployments file rebuilds
-everything into --out. When a change breaks the build, it keeps serving
+everything into --out, and the open pages reload. When a change breaks the build, it keeps serving
 the last good site and shows the file:line diagnostics over the page until
-the file is fixed. --watch=false turns this off. The reload script is added
+the file is fixed. --watch=false turns this off. The live script is added
 to the pages serve answers, never written into --out.
 
 The search page then asks the server's search at /api/search?q=QUERY&limit=N,
@@ -50,7 +51,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	var f siteFlags
 	f.register(fs, true)
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
-	watch := fs.Bool("watch", true, "rebuild when the content, config or theme changes, and reload open pages")
+	watch := fs.Bool("watch", true, "rebuild when the content, config or theme changes, and update open pages")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
