@@ -113,23 +113,33 @@ func Mapping() mapping.IndexMapping {
 
 // Text is rendered HTML as plain text: tags become spaces, entities are
 // decoded, and runs of white space become one space. It is a loop over the
-// bytes rather than a regular expression, being called on every postmortem
-// of every build for the search index.
+// bytes, copying runs of text whole, rather than a regular expression,
+// being called on every postmortem of every build for the search index.
 func Text(h string) string {
 	var b strings.Builder
 	b.Grow(len(h))
 	space := false
-	for i := 0; i < len(h); i++ {
+	run := -1 // where the text being copied begins
+	flush := func(i int) {
+		if run >= 0 {
+			b.WriteString(h[run:i])
+			run = -1
+		}
+	}
+	for i := 0; i < len(h); {
 		c := h[i]
 		switch c {
 		case '<':
 			if end := strings.IndexByte(h[i:], '>'); end >= 0 {
-				i += end
+				flush(i)
+				i += end + 1
 				space = true
 				continue
 			}
 		case ' ', '\n', '\t', '\r', '\f', '\v':
+			flush(i)
 			space = true
+			i++
 			continue
 		}
 		size := 1
@@ -137,23 +147,52 @@ func Text(h string) string {
 			var r rune
 			r, size = utf8.DecodeRuneInString(h[i:])
 			if unicode.IsSpace(r) {
+				flush(i)
 				space = true
-				i += size - 1
+				i += size
 				continue
 			}
 		}
-		if space && b.Len() > 0 {
-			b.WriteByte(' ')
+		if run < 0 {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			space = false
+			run = i
 		}
-		space = false
-		b.WriteString(h[i : i+size])
-		i += size - 1
+		i += size
 	}
+	flush(len(h))
 	s := b.String()
 	if strings.IndexByte(s, '&') >= 0 { // entities may decode to spaces
-		s = strings.Join(strings.Fields(html.UnescapeString(s)), " ")
+		s = Squash(html.UnescapeString(s))
 	}
 	return s
+}
+
+// Squash is s with each run of white space made one space, and none at
+// either end: strings.Fields joined by spaces, without the slice.
+func Squash(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+		} else {
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteString(s[i : i+size]) // as it is, valid or not
+		}
+		i += size
+	}
+	return b.String()
 }
 
 // FieldTexts returns a postmortem's text, one string per field of

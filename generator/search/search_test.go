@@ -209,11 +209,20 @@ func TestText(t *testing.T) {
 	for _, h := range []string{
 		"", "plain", "<p>one</p><p>two</p>", "a<br>b", "  lead and trail  ", "x < y and y > z",
 		"unclosed <tag", "&lt;script&gt; &amp; &nbsp;nbsp&#160;", "café\u00a0au\u2003lait", "<a href=\"x\">link</a>\n\n<ul><li>i</li></ul>",
-		"a\tb\r\nc\fd\ve", "<>", "<<>>", "é<p>è",
+		"a\tb\r\nc\fd\ve", "<>", "<<>>", "é<p>è", "bad \xff\xfe bytes<p>x", "<p>runs of text</p>  <p>  and more</p>",
+		"&quot;quoted&quot;\u2028sep", "tail<",
 	} {
 		want := strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(h, " "))), " ")
 		if got := Text(h); got != want {
 			t.Errorf("Text(%q) = %q, want %q", h, got, want)
+		}
+	}
+}
+
+func TestSquash(t *testing.T) {
+	for _, s := range []string{"", "  a  b\t\nc ", "x\u00a0y\u2003z", "bad \xff\xfe bytes  here", "naïve  café", "\u2028"} {
+		if got, want := Squash(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("Squash(%q) = %q, want %q", s, got, want)
 		}
 	}
 }

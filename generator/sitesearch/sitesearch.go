@@ -25,10 +25,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"math"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -118,8 +120,10 @@ type posting struct {
 
 type term struct {
 	name  string
-	posts []posting
+	posts []posting // the scores of posts are without idf until scoreAll
 	syn   []posting // documents found through synonyms
+	idf   float32
+	maxw  float32 // the best score of posts without idf
 }
 
 // Build returns the index files for docs, keyed by their path under the
@@ -131,10 +135,14 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	if opts.Cards <= 0 {
 		opts.Cards = 5 // the search page shows 5 results at first
 	}
-	terms, vocab, err := analyse(docs, opts.Stop)
+	terms, vocab, best, err := analyse(docs, opts.Stop)
 	if err != nil {
 		return nil, Stats{}, err
 	}
+	// The scores are final before the synonyms borrow them.
+	w := &writer{docs: docs, cards: opts.Cards, scale: 63 / math.Log1p(float64(best))}
+	w.levels = newThresholds(w.scale)
+	scoreAll(terms, w.levels)
 	if err := addSynonyms(terms, opts.Synonyms); err != nil {
 		return nil, Stats{}, err
 	}
@@ -143,8 +151,6 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 		return nil, Stats{}, ErrStopped
 	}
 	files := map[string][]byte{}
-	w := &writer{docs: docs, cards: opts.Cards, scale: scaleFor(terms)}
-	setLevels(terms, w.scale)
 
 	// Entries on every core, then term shards cut by size in order, then
 	// encoded on every core.
@@ -223,37 +229,54 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 // English and French terms fall in different shards ("données": donné,
 // done): the shard of its English term gets the French term's entry, and
 // the titles of its cards, or a note that there is none, under "aliases".
-func addAliases(shards []*shard, vocab map[string]bool, terms map[string]*term, entries []entry, names []string, docs []Doc) error {
+func addAliases(shards []*shard, vocab []vocabulary, terms map[string]*term, entries []entry, names []string, docs []Doc) error {
 	if len(shards) < 2 {
 		return nil
 	}
-	// Each word's terms in both languages, on every core.
-	words := slices.Sorted(maps.Keys(vocab))
-	stems := make([][2]string, len(words))
+	// Each word's terms in both languages, on every core: a word is in
+	// one or more of the vocabularies, and handled in the first; its terms
+	// in that vocabulary's language are known.
 	workers := runtime.GOMAXPROCS(0)
+	found := make([][][2]string, workers)
 	errs := make([]error, workers)
+	seed := maphash.MakeSeed() // one for all: it shares the words out
 	var wg sync.WaitGroup
 	for k := range workers {
 		wg.Go(func() {
-			en, err := search.NewAnalyzer("en")
-			if err == nil {
-				var fr *search.Analyzer
-				if fr, err = search.NewAnalyzer("fr"); err == nil {
-					for i := k; i < len(words); i += workers {
-						e, f := en.Word(words[i]), fr.Word(words[i])
-						if len(e) == 1 && len(f) == 1 && e[0] != f[0] {
-							stems[i] = [2]string{e[0], f[0]}
-						}
-					}
+			var ans [2]*search.Analyzer
+			for li, lang := range []string{"en", "fr"} {
+				if ans[li], errs[k] = search.NewAnalyzer(lang); errs[k] != nil {
+					return
 				}
 			}
-			errs[k] = err
+			for vi, v := range vocab {
+				v.words.all(func(w string, tv int32) {
+					if maphash.String(seed, w)%uint64(workers) != uint64(k) {
+						return
+					}
+					for _, earlier := range vocab[:vi] {
+						if _, ok := earlier.words.get(w); ok {
+							return
+						}
+					}
+					var both [2][]string
+					for _, id := range v.words.terms(tv) {
+						both[v.lang] = append(both[v.lang], v.names[id])
+					}
+					both[1-v.lang] = ans[1-v.lang].Word(w)
+					if e, f := both[0], both[1]; len(e) == 1 && len(f) == 1 && e[0] != f[0] {
+						found[k] = append(found[k], [2]string{e[0], f[0]})
+					}
+				})
+			}
 		})
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	// In an order of their own: the aliases do not depend on it.
+	stems := slices.Concat(found...)
 	first := make([]string, len(shards))
 	for i, sh := range shards {
 		first[i] = sh.first
@@ -343,14 +366,125 @@ func parallel(n int, fn func(i int)) {
 	wg.Wait()
 }
 
+// vocabulary is the words one worker of analyse met in documents of one
+// language, each with its terms' numbers in names.
+type vocabulary struct {
+	lang  int // 0 English, 1 French
+	words *wordTerms
+	names []string
+}
+
+// wordTerms maps words to their terms' numbers, compactly, for it is
+// looked up for each of millions of words: most words have one term,
+// whose number is the value; -1 is none; -2-i is multi[i]. Its table is
+// open addressing, with the words kept one after the other rather than
+// each in its own string: on 10,000 postmortems the analysis took about
+// 50 ms less than with a map of strings.
+type wordTerms struct {
+	slots []wordSlot // a power of two, at most half full
+	used  int
+	words []byte // every word, one after the other
+	multi [][]int32
+}
+
+type wordSlot struct {
+	hash      uint32
+	off, size uint32 // the word in words; size 0: the slot is free
+	val       int32
+}
+
+func newWordTerms() *wordTerms { return &wordTerms{slots: make([]wordSlot, 1<<14)} }
+
+// hashWord is FNV-1a.
+func hashWord(w string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(w); i++ {
+		h = (h ^ uint32(w[i])) * 16777619
+	}
+	return h
+}
+
+// get returns the value of word, if it has one.
+func (w *wordTerms) get(word string) (int32, bool) {
+	h := hashWord(word)
+	mask := uint32(len(w.slots) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		s := &w.slots[i]
+		if s.size == 0 {
+			return 0, false
+		}
+		if s.hash == h && int(s.size) == len(word) && string(w.words[s.off:s.off+s.size]) == word {
+			return s.val, true
+		}
+	}
+}
+
+// all calls fn with each word and its value.
+func (w *wordTerms) all(fn func(word string, v int32)) {
+	for _, s := range w.slots {
+		if s.size > 0 {
+			fn(string(w.words[s.off:s.off+s.size]), s.val)
+		}
+	}
+}
+
+func (w *wordTerms) add(word string, tids []int32) int32 {
+	v := int32(-1)
+	switch len(tids) {
+	case 0:
+	case 1:
+		v = tids[0]
+	default:
+		v = int32(-2 - len(w.multi))
+		w.multi = append(w.multi, tids)
+	}
+	if len(word) == 0 || len(w.words)+len(word) > math.MaxUint32 {
+		return v // not kept: looked up again next time
+	}
+	if 2*(w.used+1) > len(w.slots) {
+		old := w.slots
+		w.slots = make([]wordSlot, 2*len(old))
+		for _, s := range old {
+			if s.size > 0 {
+				w.place(s)
+			}
+		}
+	}
+	w.place(wordSlot{hash: hashWord(word), off: uint32(len(w.words)), size: uint32(len(word)), val: v})
+	w.words = append(w.words, word...)
+	w.used++
+	return v
+}
+
+func (w *wordTerms) place(s wordSlot) {
+	mask := uint32(len(w.slots) - 1)
+	i := s.hash & mask
+	for w.slots[i].size != 0 {
+		i = (i + 1) & mask
+	}
+	w.slots[i] = s
+}
+
+// terms returns the terms' numbers of the value v.
+func (w *wordTerms) terms(v int32) []int32 {
+	switch {
+	case v >= 0:
+		return []int32{v}
+	case v == -1:
+		return nil
+	}
+	return w.multi[-v-2]
+}
+
 // analyse scores every term of every document, on every core. Each worker
-// numbers the terms it meets and remembers, for each word, its terms'
-// numbers, so that a word costs one map lookup; a document's terms are
-// scored when it is done, and postings merged by term at the end.
+// takes a run of documents, numbers the terms it meets and remembers, for
+// each word, its terms' numbers, so that a word costs one map lookup; a
+// document's terms are scored when it is done. At the end each term's
+// postings are the workers', one run after the other: in document order.
 //
 // BM25 needs each field's length against the average: byte lengths stand in
 // for term counts, which gives the same ratio without a first pass.
-func analyse(docs []Doc, stop <-chan struct{}) (map[string]*term, map[string]bool, error) {
+func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []vocabulary, best float32, err error) {
 	var avg [maxFields]float64
 	for i := range docs {
 		for f, fld := range docs[i].Fields {
@@ -364,7 +498,8 @@ func analyse(docs []Doc, stop <-chan struct{}) (map[string]*term, map[string]boo
 	type local struct {
 		names []string
 		posts [][]posting
-		words [2]map[string][]int32
+		maxw  []float32     // by term, its best score
+		words [2]*wordTerms // per language
 		err   error
 	}
 	locals := make([]local, workers)
@@ -373,7 +508,7 @@ func analyse(docs []Doc, stop <-chan struct{}) (map[string]*term, map[string]boo
 		wg.Go(func() {
 			l := &locals[k]
 			ids := map[string]int32{}
-			l.words = [2]map[string][]int32{{}, {}} // per language: word → term numbers
+			l.words = [2]*wordTerms{newWordTerms(), newWordTerms()}
 			words := l.words
 			var ans [2]*search.Analyzer
 			for li, lang := range []string{"en", "fr"} {
@@ -390,8 +525,9 @@ func analyse(docs []Doc, stop <-chan struct{}) (map[string]*term, map[string]boo
 			}
 			var scratch []occ
 			var touched []int32
-			for i := k; i < len(docs); i += workers {
-				if i%256 < workers && stopped(stop) {
+			lo, hi := k*len(docs)/workers, (k+1)*len(docs)/workers
+			for i := lo; i < hi; i++ {
+				if (i-lo)%256 == 0 && stopped(stop) {
 					l.err = ErrStopped
 					return
 				}
@@ -402,9 +538,23 @@ func analyse(docs []Doc, stop <-chan struct{}) (map[string]*term, map[string]boo
 				}
 				for f, fld := range d.Fields {
 					fi := min(f, maxFields-1)
+					count := func(id int32, at int) {
+						o := &scratch[id]
+						if o.field < 0 {
+							touched = append(touched, id)
+							o.field, o.pos = int16(f), int32(at)
+						} else if fld.Boost > d.Fields[o.field].Boost {
+							o.field, o.pos = int16(f), int32(at)
+						}
+						if o.tf[fi] < math.MaxUint16 {
+							o.tf[fi]++
+						}
+					}
 					search.WordsAt(fld.Text, func(at int, word string) {
-						tids, ok := words[li][word]
+						wt := words[li]
+						v, ok := wt.get(word)
 						if !ok {
+							var tids []int32
 							for _, t := range ans[li].Word(word) {
 								id, ok := ids[t]
 								if !ok {
@@ -412,22 +562,19 @@ func analyse(docs []Doc, stop <-chan struct{}) (map[string]*term, map[string]boo
 									ids[t] = id
 									l.names = append(l.names, t)
 									l.posts = append(l.posts, nil)
+									l.maxw = append(l.maxw, 0)
 									scratch = append(scratch, occ{field: -1})
 								}
 								tids = append(tids, id)
 							}
-							words[li][strings.Clone(word)] = tids
+							v = wt.add(word, tids)
 						}
-						for _, id := range tids {
-							o := &scratch[id]
-							if o.field < 0 {
-								touched = append(touched, id)
-								o.field, o.pos = int16(f), int32(at)
-							} else if fld.Boost > d.Fields[o.field].Boost {
-								o.field, o.pos = int16(f), int32(at)
-							}
-							if o.tf[fi] < math.MaxUint16 {
-								o.tf[fi]++
+						switch {
+						case v >= 0:
+							count(v, at)
+						case v < -1:
+							for _, id := range wt.multi[-v-2] {
+								count(id, at)
 							}
 						}
 					})
@@ -448,6 +595,7 @@ func analyse(docs []Doc, stop <-chan struct{}) (map[string]*term, map[string]boo
 						w += d.Fields[min(f, len(d.Fields)-1)].Boost * tf * (k1 + 1) / (tf + k1*norms[f])
 					}
 					l.posts[id] = append(l.posts[id], posting{doc: int32(i), w: float32(w), field: o.field, pos: o.pos})
+					l.maxw[id] = max(l.maxw[id], float32(w))
 					*o = occ{field: -1}
 				}
 				touched = touched[:0]
@@ -456,49 +604,53 @@ func analyse(docs []Doc, stop <-chan struct{}) (map[string]*term, map[string]boo
 	}
 	wg.Wait()
 	n := float64(len(docs))
-	terms := map[string]*term{}
-	vocab := map[string]bool{}
 	for k := range locals {
 		l := &locals[k]
 		if l.err != nil {
-			return nil, nil, l.err
+			return nil, nil, 0, l.err
 		}
-		for _, m := range l.words {
-			for w := range m {
-				vocab[w] = true
+		for li, m := range l.words {
+			vocab = append(vocab, vocabulary{lang: li, words: m, names: l.names})
+		}
+	}
+	// Each term's postings, the workers' runs one after the other, on
+	// every core: each takes the terms of one share of the hashes.
+	parts := make([]map[string]*term, workers)
+	bests := make([]float32, workers)
+	seed := maphash.MakeSeed()
+	parallel(workers, func(p int) {
+		m := make(map[string]*term, len(locals[0].names)/workers+len(locals[0].names)/8)
+		for k := range locals {
+			l := &locals[k]
+			for id, name := range l.names {
+				if maphash.String(seed, name)%uint64(workers) != uint64(p) {
+					continue
+				}
+				e := m[name]
+				if e == nil {
+					m[name] = &term{name: name, posts: l.posts[id], maxw: l.maxw[id]}
+					continue
+				}
+				e.posts = append(e.posts, l.posts[id]...)
+				e.maxw = max(e.maxw, l.maxw[id])
 			}
 		}
-		for id, name := range l.names {
-			e := terms[name]
-			if e == nil {
-				terms[name] = &term{name: name, posts: l.posts[id]}
-				continue
-			}
-			e.posts = merge(e.posts, l.posts[id])
+		// The best score, without going through the postings: a
+		// product grows with its factors, rounded or not.
+		best := float32(1)
+		for _, e := range m {
+			df := float64(len(e.posts))
+			e.idf = float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
+			best = max(best, e.maxw*e.idf)
 		}
-		*l = local{}
+		parts[p], bests[p] = m, best
+	})
+	locals = nil
+	terms, best = parts[0], slices.Max(bests)
+	for _, m := range parts[1:] {
+		maps.Copy(terms, m)
 	}
-	for _, e := range terms {
-		df := float64(len(e.posts))
-		idf := float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
-		for j := range e.posts {
-			e.posts[j].w *= idf
-		}
-	}
-	return terms, vocab, nil
-}
-
-// merge merges two lists of postings in document order.
-func merge(a, b []posting) []posting {
-	out := make([]posting, 0, len(a)+len(b))
-	for len(a) > 0 && len(b) > 0 {
-		if a[0].doc < b[0].doc {
-			out, a = append(out, a[0]), a[1:]
-		} else {
-			out, b = append(out, b[0]), b[1:]
-		}
-	}
-	return append(append(out, a...), b...)
+	return terms, vocab, best, nil
 }
 
 // maxFields is how many fields a document's text is scored in; fields past
@@ -612,12 +764,14 @@ type entry struct {
 }
 
 type writer struct {
-	docs  []Doc
-	cards int
-	scale float64 // of level
+	docs   []Doc
+	cards  int
+	scale  float64 // of level
+	levels *thresholds
 }
 
 func (w *writer) entry(t *term) entry {
+	setLevels(t.syn, w.levels)
 	e := entry{df: len(t.posts), postings: encodePostings(t.posts, len(w.docs), w.scale)}
 	if t.syn != nil {
 		e.syn = encodePostings(t.syn, len(w.docs), w.scale)
@@ -720,8 +874,7 @@ func (w *writer) snippet(p posting) string {
 	for end < len(text) && !utf8.RuneStart(text[end]) {
 		end++
 	}
-	s := strings.Join(strings.Fields(text[start:end]), " ")
-	s = clip(s, snippetLen)
+	s := clip(text[start:end], snippetLen)
 	if start > 0 {
 		s = "…" + s
 	}
@@ -730,7 +883,7 @@ func (w *writer) snippet(p posting) string {
 
 // clip cuts s to about n bytes at a word boundary, marking the cut.
 func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = search.Squash(s)
 	if len(s) <= n {
 		return s
 	}
@@ -803,27 +956,65 @@ func level(w float32, scale float64) int {
 	return min(max(q, 1), 63)
 }
 
-// setLevels gives every posting its level.
-func setLevels(terms map[string]*term, scale float64) {
+// scoreAll applies each term's idf to its postings' scores and gives
+// them their levels, on every core: one pass over millions of postings.
+func scoreAll(terms map[string]*term, th *thresholds) {
 	all := slices.Collect(maps.Values(terms))
 	parallel(len(all), func(i int) {
-		for _, l := range [][]posting{all[i].posts, all[i].syn} {
-			for j := range l {
-				l[j].q = uint8(level(l[j].w, scale))
-			}
+		t := all[i]
+		for j := range t.posts {
+			w := t.posts[j].w * t.idf
+			t.posts[j].w, t.posts[j].q = w, th.level(w)
 		}
 	})
 }
 
-// scaleFor is the scale of level for the best score of an index.
-func scaleFor(terms map[string]*term) float64 {
-	best := float32(1)
-	for _, t := range terms {
-		for _, p := range t.posts {
-			best = max(best, p.w)
+// setLevels gives every posting its level.
+func setLevels(l []posting, th *thresholds) {
+	for j := range l {
+		l[j].q = th.level(l[j].w)
+	}
+}
+
+// thresholds are, for each level above 1, the least score that has it:
+// a level is then a few comparisons rather than a logarithm, for each of
+// millions of postings. They are found with level itself, so the two agree
+// exactly (level does not decrease as the score grows).
+type thresholds [64]float32
+
+func newThresholds(scale float64) *thresholds {
+	th := &thresholds{}
+	for q := 2; q <= 63; q++ {
+		// The least non-negative float32 (ordered as its bits) of level q.
+		lo, hi := uint32(0), math.Float32bits(math.MaxFloat32)
+		if level(math.Float32frombits(hi), scale) < q {
+			th[q] = float32(math.Inf(1))
+			continue
+		}
+		for lo < hi {
+			mid := lo + (hi-lo)/2
+			if level(math.Float32frombits(mid), scale) >= q {
+				hi = mid
+			} else {
+				lo = mid + 1
+			}
+		}
+		th[q] = math.Float32frombits(lo)
+	}
+	return th
+}
+
+func (th *thresholds) level(w float32) uint8 {
+	lo, hi := 1, 63 // the level is the last q whose threshold w reaches
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if w >= th[mid] {
+			lo = mid
+		} else {
+			hi = mid - 1
 		}
 	}
-	return 63 / math.Log1p(float64(best))
+	return uint8(lo)
 }
 
 // shard gathers terms until it reaches its size.
@@ -832,25 +1023,24 @@ type shard struct {
 	aliases map[string]any
 	first   string
 	terms   []string
-	data    map[string][]any
+	entries []entry // of terms
 	docs    map[int32][]string
 	size    int
 }
 
 func (s *shard) add(name string, e entry, docs []Doc) {
-	if s.data == nil {
+	if s.docs == nil {
 		s.first = name
-		s.data = map[string][]any{}
 		s.docs = map[int32][]string{}
 	}
 	s.terms = append(s.terms, name)
+	s.entries = append(s.entries, e)
 	for _, c := range e.cards {
 		s.addDoc(c.doc, docs)
 	}
 	for _, d := range e.titles {
 		s.addDoc(d, docs)
 	}
-	s.data[name] = s.value(e)
 }
 
 // value is an entry as the shard file holds it: document frequency,
@@ -877,15 +1067,120 @@ func (s *shard) addDoc(n int32, docs []Doc) {
 func cardDocSize(d *Doc, prefix string) int { return len(d.URL) - len(prefix) + len(d.Title) + 12 }
 
 func (s *shard) encode(name string) []byte {
-	docs := map[string][]string{}
-	for k, v := range s.docs {
-		docs[fmt.Sprint(k)] = v
-	}
-	out := map[string]any{"terms": s.data, "docs": docs}
+	// Written by hand rather than by encoding/json, which took a tenth of
+	// the index's time on reflection over these maps; the keys are sorted
+	// as encoding/json sorts them, and TestShardJSON checks the two agree.
+	b := make([]byte, 0, s.size+s.size/4+256)
+	b = append(b, "hindsightSearch("...)
+	b = appendJSONString(b, strings.TrimSuffix(name, ".js"))
+	b = append(b, ',', '{')
 	if len(s.aliases) > 0 {
-		out["aliases"] = s.aliases
+		b = append(b, `"aliases":`...)
+		enc, _ := json.Marshal(s.aliases)
+		b = append(b, enc...)
+		b = append(b, ',')
 	}
-	return jsonp(name, out)
+	b = append(b, `"docs":{`...)
+	keys := make([]string, 0, len(s.docs))
+	for k := range s.docs {
+		keys = append(keys, strconv.Itoa(int(k)))
+	}
+	slices.Sort(keys)
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		n, _ := strconv.Atoi(k)
+		d := s.docs[int32(n)]
+		b = append(b, '"')
+		b = append(b, k...)
+		b = append(b, `":[`...)
+		b = appendJSONString(b, d[0])
+		b = append(b, ',')
+		b = appendJSONString(b, d[1])
+		b = append(b, ']')
+	}
+	b = append(b, `},"terms":{`...)
+	for i, t := range s.terms { // sorted
+		if i > 0 {
+			b = append(b, ',')
+		}
+		e := s.entries[i]
+		b = appendJSONString(b, t)
+		b = append(b, ':', '[')
+		b = strconv.AppendInt(b, int64(e.df), 10)
+		b = append(b, ',')
+		b = appendJSONString(b, e.postings)
+		b = append(b, ',', '[')
+		for j, c := range e.cards {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			b = strconv.AppendInt(b, int64(c.doc), 10)
+			b = append(b, ',')
+			b = appendJSONString(b, c.snippet)
+			b = append(b, ']')
+		}
+		b = append(b, ']')
+		if e.syn != "" {
+			b = append(b, ',')
+			b = appendJSONString(b, e.syn)
+		}
+		b = append(b, ']')
+	}
+	return append(b, "}});\n"...)
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// escapes it for HTML: "</script>" can never appear in the file.
+func appendJSONString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hex[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
 }
 
 // manifest is index.js: what every query needs before its first shard.

@@ -1,9 +1,12 @@
 package sitesearch
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -221,5 +224,121 @@ func TestStop(t *testing.T) {
 	close(stop)
 	if _, _, err := Build(testDocs(300), Options{Stop: stop}); err != ErrStopped {
 		t.Fatalf("Build after stop: %v, want ErrStopped", err)
+	}
+}
+
+// TestShardJSON: a shard written by hand reads back as encoding/json would
+// have written it, with awkward text, and never holds "<" or a raw line
+// separator (the file is a script).
+func TestShardJSON(t *testing.T) {
+	awkward := []string{`quote " and \ backslash`, "</script><b>&amp;", "tab\tnew\nline\rcr\x01\x1f", "sep\u2028par\u2029",
+		"bad \xff utf-8", "café 🙂", ""}
+	docs := make([]Doc, len(awkward))
+	for i, s := range awkward {
+		docs[i] = Doc{URL: "incidents/" + s + "/", Title: s}
+	}
+	sh := &shard{prefix: "incidents/"}
+	for i, s := range awkward {
+		e := entry{df: i + 1, postings: "AB" + s, cards: []card{{int32(i), "snippet " + s}}, titles: []int32{int32((i + 1) % len(docs))}}
+		if i%2 == 0 {
+			e.syn = "syn" + s
+		}
+		sh.add(fmt.Sprintf("term%d%s", i, s), e, docs)
+	}
+	sh.aliases = map[string]any{"donné": 0}
+	got := sh.encode("t/7.js")
+	if bytes.ContainsAny(got, "<\u2028\u2029") {
+		t.Errorf("the shard holds < or a raw line separator: %s", got)
+	}
+	body, ok := bytes.CutPrefix(got, []byte(`hindsightSearch("t/7",`))
+	body, ok2 := bytes.CutSuffix(body, []byte(");\n"))
+	if !ok || !ok2 {
+		t.Fatalf("not a JSONP script: %s", got)
+	}
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	want := map[string]any{"aliases": sh.aliases}
+	wdocs := map[string]any{}
+	for k, d := range sh.docs {
+		wdocs[fmt.Sprint(k)] = d
+	}
+	terms := map[string]any{}
+	for i, name := range sh.terms {
+		terms[name] = sh.value(sh.entries[i])
+	}
+	want["docs"], want["terms"] = wdocs, terms
+	wb, err := json.Marshal(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w any
+	json.Unmarshal(wb, &w)
+	if !reflect.DeepEqual(v, w) {
+		t.Errorf("the shard reads back as\n%v\nwant\n%v", v, w)
+	}
+}
+
+// TestThresholds: the level found through the thresholds is level's, at
+// and around every threshold and over a sweep of scores.
+func TestThresholds(t *testing.T) {
+	for _, scale := range []float64{63 / math.Log1p(1), 63 / math.Log1p(7.3), 63 / math.Log1p(250)} {
+		th := newThresholds(scale)
+		check := func(w float32) {
+			if got, want := th.level(w), uint8(level(w, scale)); got != want {
+				t.Fatalf("scale %g, score %g: level %d, want %d", scale, w, got, want)
+			}
+		}
+		for q := 2; q <= 63; q++ {
+			x := th[q]
+			check(x)
+			check(math.Nextafter32(x, 0))
+			check(math.Nextafter32(x, math.MaxFloat32))
+		}
+		for w := float32(-1); w < 300; w += 0.0137 {
+			check(w)
+		}
+	}
+}
+
+// TestWordTerms: the table finds every word it was given, with its terms,
+// across growth, and lists each once.
+func TestWordTerms(t *testing.T) {
+	w := newWordTerms()
+	want := map[string][]int32{}
+	for i := range 100_000 {
+		word := fmt.Sprintf("w%dx", i*7919)
+		var tids []int32
+		switch i % 3 {
+		case 1:
+			tids = []int32{int32(i)}
+		case 2:
+			tids = []int32{int32(i), int32(i + 1)}
+		}
+		if _, ok := w.get(word); ok {
+			t.Fatalf("%q found before it was added", word)
+		}
+		w.add(word, tids)
+		want[word] = tids
+	}
+	seen := 0
+	w.all(func(word string, v int32) {
+		seen++
+		if got := w.terms(v); !slices.Equal(got, want[word]) {
+			t.Fatalf("%q: terms %v, want %v", word, got, want[word])
+		}
+	})
+	for word, tids := range want {
+		v, ok := w.get(word)
+		if !ok || !slices.Equal(w.terms(v), tids) {
+			t.Fatalf("%q: %v %v, want %v", word, ok, w.terms(v), tids)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("all listed %d words, want %d", seen, len(want))
+	}
+	if _, ok := w.get("absent"); ok {
+		t.Error("a word never added is found")
 	}
 }
