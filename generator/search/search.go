@@ -127,6 +127,14 @@ func Text(h string) string {
 		}
 	}
 	for i := 0; i < len(h); {
+		if run >= 0 { // inside a run of text: to the next byte that may end it
+			for i < len(h) && !textStop[h[i]] {
+				i++
+			}
+			if i == len(h) {
+				break
+			}
+		}
 		c := h[i]
 		switch c {
 		case '<':
@@ -169,6 +177,18 @@ func Text(h string) string {
 	}
 	return s
 }
+
+// textStop are the bytes that may end a run of text in Text: a tag, white
+// space, or the first byte of a character that may be white space.
+var textStop = func() (t [256]bool) {
+	for _, c := range "< \n\t\r\f\v" {
+		t[c] = true
+	}
+	for c := utf8.RuneSelf; c < 256; c++ {
+		t[c] = true
+	}
+	return t
+}()
 
 // Squash is s with each run of white space made one space, and none at
 // either end: strings.Fields joined by spaces, without the slice.
