@@ -96,7 +96,7 @@ func run(n, runs int, dir, bin, out string, searchToo, serveToo bool, edits int)
 	}
 	report(results)
 	if searchToo {
-		if err := benchStatic(dir, filepath.Join(tmp, "public")); err != nil {
+		if err := benchStatic(dir, filepath.Join(tmp, "public"), stageMedian(results, "search indexes")); err != nil {
 			return err
 		}
 		if err := benchSearch(bin, dir, tmp); err != nil {
@@ -159,6 +159,7 @@ type result struct {
 	pages    int   // .html files written
 	rssKB    int64 // peak resident set size
 	lastLine string
+	stages   map[string]float64 // seconds, from --timings
 }
 
 // build runs `bin build` on the corpus in dir, writing into out (emptied first).
@@ -171,7 +172,7 @@ func build(bin, dir, out string) (result, error) {
 	cmd := exec.Command(bin, "build",
 		"--content", filepath.Join(dir, "content"),
 		"--config", filepath.Join(dir, "hindsight.yaml"),
-		"--out", out)
+		"--out", out, "--timings")
 	cmd.Stdout, cmd.Stderr = &output, &output
 	start := time.Now()
 	err := cmd.Run()
@@ -190,7 +191,20 @@ func build(bin, dir, out string) (result, error) {
 	if err != nil {
 		return result{}, fmt.Errorf("count pages in %q: %w", out, err)
 	}
-	return result{wall, pages, peakRSSKB(cmd.ProcessState), lastLine(output.String())}, nil
+	r := result{wall, pages, peakRSSKB(cmd.ProcessState), "(no output)", map[string]float64{}}
+	for _, line := range strings.Split(output.String(), "\n") {
+		if strings.HasPrefix(line, "built ") {
+			r.lastLine = line
+		}
+		// --timings: "  pages:   3.979 s"
+		if name, rest, ok := strings.Cut(strings.TrimSpace(line), ":"); ok && strings.HasPrefix(line, "  ") {
+			var secs float64
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%g s", &secs); err == nil {
+				r.stages[name] = secs
+			}
+		}
+	}
+	return r, nil
 }
 
 // peakRSSKB returns the peak resident set size of a finished process in KB,
@@ -204,17 +218,6 @@ func peakRSSKB(ps *os.ProcessState) int64 {
 		return int64(ru.Maxrss) / 1024
 	}
 	return int64(ru.Maxrss)
-}
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		s = s[i+1:]
-	}
-	if s == "" {
-		return "(no output)"
-	}
-	return s
 }
 
 // report prints one line per run, then the medians, the peak and the verdicts.
@@ -233,11 +236,25 @@ func report(results []result) {
 	w.Flush()
 	wall := median(walls)
 	fmt.Printf("median wall %.2f s, median %.0f pages/s, max peak RSS %.0f MB\n", wall, median(rates), mb(peakKB))
+	fmt.Print("stages (median, from --timings):")
+	for _, name := range []string{"reading", "checks and metrics", "pages", "search indexes", "swapping in"} {
+		fmt.Printf(" %s %.2f s;", name, stageMedian(results, name))
+	}
+	fmt.Println()
 	fmt.Printf("target: < %.1f s, < %d MB peak RSS: time %s, memory %s\n",
 		targetWall.Seconds(), targetRSSMB, verdict(wall < targetWall.Seconds()), verdict(mb(peakKB) < targetRSSMB))
 }
 
 func mb(kb int64) float64 { return float64(kb) / 1024 }
+
+// stageMedian is the median time of a build stage over results.
+func stageMedian(results []result, name string) float64 {
+	var xs []float64
+	for _, r := range results {
+		xs = append(xs, r.stages[name])
+	}
+	return median(xs)
+}
 
 func median(xs []float64) float64 {
 	s := slices.Sorted(slices.Values(xs))

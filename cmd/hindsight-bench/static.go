@@ -40,10 +40,12 @@ var staticQueries = []string{
 }
 
 // benchStatic measures the static search index: the time it adds to a build
-// (computed on its own, in this process, from the loaded corpus), its size
-// and file count against the Markdown corpus, and, in Chromium when there
-// is one, the requests and bytes each query of the search page loads.
-func benchStatic(dir, site string) error {
+// (inBuild: the "search indexes" stage of the timed builds, both indexes
+// written; and computed on its own, in this process, from the loaded
+// corpus), its size and file count against the Markdown corpus, and, in
+// Chromium when there is one, the requests and bytes each query of the
+// search page loads.
+func benchStatic(dir, site string, inBuild float64) error {
 	fmt.Println("\nstatic search (the index in the site, search/)")
 	cfg, err := config.Load(filepath.Join(dir, "hindsight.yaml"), true)
 	if err != nil {
@@ -69,7 +71,9 @@ func benchStatic(dir, site string) error {
 		return err
 	}
 	t := median(times)
-	fmt.Printf("  index of %d postmortems:       %6.2f s (median of 3; target ≤ %.0f s: %s)\n", st.Docs, t, targetStaticAdd.Seconds(), verdict(t <= targetStaticAdd.Seconds()))
+	fmt.Printf("  in the builds above:            %6.2f s (median of the search indexes stage, customer index and writing included; target ≤ %.0f s: %s)\n",
+		inBuild, targetStaticAdd.Seconds(), verdict(inBuild <= targetStaticAdd.Seconds()))
+	fmt.Printf("  index of %d postmortems alone: %6.2f s (median of 3, in this process, nothing written)\n", st.Docs, t)
 	fmt.Printf("  size:                           %6.1f MB in %d files (%d term shards), %d terms\n", float64(st.Bytes)/(1<<20), st.Files, st.Shards, st.Terms)
 	fmt.Printf("  against the Markdown (%.1f MB): %5.1f %% (target < 50 %%: %s); files target ≤ %d: %s\n",
 		float64(md)/(1<<20), 100*float64(st.Bytes)/float64(md), verdict(st.Bytes*2 < md), targetIndexFiles, verdict(st.Files <= targetIndexFiles))

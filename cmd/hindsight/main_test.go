@@ -185,6 +185,20 @@ func TestBuildGoodContent(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "public", "incidents", "draft")); !os.IsNotExist(err) {
 		t.Errorf("the draft was built with --drafts=false: %v", err)
 	}
+
+	// --timings adds a line per stage, in order, after the summary.
+	code, stdout, stderr = hindsight(t, "build", "--timings")
+	lines := strings.Split(strings.TrimSpace(stdout), "\n")
+	stage := regexp.MustCompile(`^  ([a-z ]+): +[0-9]+\.[0-9]{3} s$`)
+	var names []string
+	for _, l := range lines[1:] {
+		if m := stage.FindStringSubmatch(l); m != nil {
+			names = append(names, m[1])
+		}
+	}
+	if code != exitOK || !summary.MatchString(lines[0]+"\n") || strings.Join(names, ", ") != "reading, checks and metrics, pages, search indexes, swapping in" {
+		t.Errorf("build --timings: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
 }
 
 func TestCheckWritesNothing(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -56,6 +57,20 @@ type Result struct {
 	Pages       int       // HTML pages written
 	Files       int       // files written
 	Diagnostics diag.List // errors and warnings, sorted
+	Stages      []Stage   // how long each stage took, in order
+}
+
+// Stage is one stage of a build and how long it took.
+type Stage struct {
+	Name string
+	Took time.Duration
+}
+
+// stage appends a stage that began at start and ends now, and returns now.
+func (r *Result) stage(name string, start time.Time) time.Time {
+	now := time.Now()
+	r.Stages = append(r.Stages, Stage{name, now.Sub(start)})
+	return now
 }
 
 // Today is the build's notion of now: SOURCE_DATE_EPOCH (seconds since 1970,
@@ -200,8 +215,10 @@ func (ss *Session) PrepareChanged(changed []string) (*Prepared, Result, error) {
 		return nil, Result{}, err
 	}
 	opts.cache, opts.changed = &ss.cache, changed
+	start := time.Now()
 	s, diags, err := Load(opts)
 	res := Result{Diagnostics: diags}
+	start = res.stage("reading", start)
 	if err != nil || s == nil {
 		return nil, res, errors.Join(err, diags.Err())
 	}
@@ -212,6 +229,7 @@ func (ss *Session) PrepareChanged(changed []string) (*Prepared, Result, error) {
 	}
 	res.Diagnostics = append(res.Diagnostics, cdiags...)
 	m, mdiags := metricsWith(s, opts, opts.Deployments, &ss.deps)
+	res.stage("checks and metrics", start)
 	res.Diagnostics = append(res.Diagnostics, mdiags...)
 	if err := mdiags.Err(); err != nil {
 		return nil, res, err
@@ -232,6 +250,8 @@ var ErrStopped = render.ErrStopped
 // leave the previous output as it was (ErrStopped).
 func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 	opts, s, res := p.opts, p.site, p.res
+	res.Stages = slices.Clone(res.Stages)
+	start := time.Now()
 	stage, err := output.NewStaging(opts.OutDir)
 	if err != nil {
 		return res, err
@@ -243,11 +263,13 @@ func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 				opts.Progress("writing", done, total)
 			}
 		}})
+	start = res.stage("pages", start)
 	// The search index, once the pages are written: alongside, the two
 	// would hold their memory at once.
 	var sr searchResult
 	if err == nil {
 		sr = writeSearchIndexes(stage, s, cs, opts.Config, stop)
+		start = res.stage("search indexes", start)
 		switch {
 		case errors.Is(sr.err, sitesearch.ErrStopped):
 			err = ErrStopped
@@ -267,6 +289,7 @@ func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 	if err := stage.Commit(); err != nil {
 		return res, err
 	}
+	res.stage("swapping in", start)
 	return res, nil
 }
 
