@@ -335,13 +335,18 @@ type searchResult struct {
 // writeSearchIndexes writes the static search index of the site, and of
 // the customer site when there is one.
 func writeSearchIndexes(out output.Writer, s *site.Site, cs *customer.Site, cfg *config.Config, stop <-chan struct{}) searchResult {
-	var r searchResult
 	opts := sitesearch.Options{Synonyms: search.ForConfig(cfg.Synonyms), Stop: stop}
-	st, err := writeSearch(out, "search", SearchDocs(s), opts)
-	r.files, r.err = st.Files, err
-	if err == nil && cs != nil {
-		st, err = writeSearch(out, "customer/search", CustomerSearchDocs(cs), opts)
-		r.files, r.err = r.files+st.Files, err
+	var (
+		cst  sitesearch.Stats
+		cerr error
+		wg   sync.WaitGroup
+	)
+	if cs != nil {
+		// The customer site's index is small: built beside the other, it
+		// takes the moments when that one leaves a core idle.
+		wg.Go(func() { cst, cerr = writeSearch(out, "customer/search", CustomerSearchDocs(cs), opts) })
 	}
-	return r
+	st, err := writeSearch(out, "search", SearchDocs(s), opts)
+	wg.Wait()
+	return searchResult{files: st.Files + cst.Files, err: errors.Join(err, cerr)}
 }

@@ -1,8 +1,11 @@
 package build
 
 import (
+	"errors"
+	"maps"
 	"path"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 
@@ -78,10 +81,17 @@ func writeSearch(out output.Writer, dir string, docs []sitesearch.Doc, opts site
 	if err != nil {
 		return st, err
 	}
-	for name, b := range files {
-		if err := out.WriteFile(path.Join(dir, name), b); err != nil {
-			return st, err
-		}
+	// Written on two cores: they are some two thousand files.
+	names := slices.Collect(maps.Keys(files))
+	var errs [2]error
+	var wg sync.WaitGroup
+	for k := range errs {
+		wg.Go(func() {
+			for i := k; i < len(names) && errs[k] == nil; i += len(errs) {
+				errs[k] = out.WriteFile(path.Join(dir, names[i]), files[names[i]])
+			}
+		})
 	}
-	return st, nil
+	wg.Wait()
+	return st, errors.Join(errs[:]...)
 }

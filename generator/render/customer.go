@@ -215,7 +215,7 @@ func (r *renderer) customerPage(cs *customer.Site, tmpl map[string]*template.Tem
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	defer bufPool.Put(buf)
+	defer putBuf(buf)
 	if err := tmpl[layout].ExecuteTemplate(buf, "base.html", p); err != nil {
 		return fmt.Errorf("rendering %s%s with customer/layouts/%s: %w", CustomerDir, p.Path, layout, err)
 	}

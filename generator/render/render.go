@@ -202,6 +202,15 @@ func (r *renderer) write(name string, b []byte) error {
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
+// putBuf returns a page's buffer to bufPool, unless it grew past the size
+// of most pages: the few list pages of megabytes would otherwise keep that
+// much memory from being collected until long after they are written.
+func putBuf(b *bytes.Buffer) {
+	if b.Cap() <= 1<<20 {
+		bufPool.Put(b)
+	}
+}
+
 // page executes a layout for one page and writes it.
 func (r *renderer) page(layout string, p *Page) error {
 	depth := strings.Count(p.Path, "/")
@@ -212,7 +221,7 @@ func (r *renderer) page(layout string, p *Page) error {
 	p.r = r
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
-	defer bufPool.Put(buf)
+	defer putBuf(buf)
 	if err := r.tmpl[layout].ExecuteTemplate(buf, "base.html", p); err != nil {
 		return fmt.Errorf("rendering %s with layouts/%s: %w", p.Path, layout, err)
 	}
