@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -166,21 +167,21 @@ func benchServe(bin, dir, tmp string, perPage int) error {
 		}
 		times["search API finds it"] = append(times["search API finds it"], ms(time.Since(t0)))
 	}
-	browserTimes, err := editInBrowser(base, p.ID, pages[:4], perPage, edit)
+	browserTimes, err := editInBrowser(base, p.ID, pages, perPage, edit)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("  %d edits of %s, %d per page; median and max in ms from the write (target: visible within %d ms)\n",
+	fmt.Printf("  %d edits of %s, %d per page; median, 90th percentile and max in ms from the write (target: visible within %d ms)\n",
 		round, filepath.Base(file), perPage, targetEdit.Milliseconds())
 	for _, k := range []string{"reload event", "incident page", "its service page", "its tag page", "incidents index", "metrics page", "search API finds it"} {
 		xs := times[k]
-		fmt.Printf("  %-22s %6.0f %6.0f\n", k+":", median(xs), slices.Max(xs))
+		fmt.Printf("  %-22s %6.0f %6.0f %6.0f\n", k+":", median(xs), quantile(xs, 0.9), slices.Max(xs))
 	}
 	if browserTimes != nil {
 		fmt.Println("  in Chromium, the open page updating itself (patched in place, else reloaded) until a frame with the edit is drawn:")
-		for _, pg := range pages[:4] {
+		for _, pg := range pages {
 			xs := browserTimes[pg.name]
-			fmt.Printf("  %-22s %6.0f %6.0f\n", pg.name+":", median(xs), slices.Max(xs))
+			fmt.Printf("  %-22s %6.0f %6.0f %6.0f\n", pg.name+":", median(xs), quantile(xs, 0.9), slices.Max(xs))
 		}
 	}
 	return nil
@@ -208,19 +209,31 @@ func editInBrowser(base, id string, pages []struct{ name, path string }, perPage
 		}
 		time.Sleep(200 * time.Millisecond) // the live script connects
 		for range perPage {
+			version, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.documentElement.getAttribute('data-hindsight-page') || ''`))
 			word, t0, err := edit()
 			if err != nil {
 				return nil, err
 			}
 			// Once the edit is in the page, two animation frames: the
 			// second begins once the first, with the edit, is drawn.
+			// A page that shows no titles (metrics) is up to date once its
+			// live script has taken the update: it names the new version.
+			// The cells holding links to the incident are found once (a
+			// query over a list of 10,000 rows at every look would take
+			// the page's time); a patch replaces the link in them.
 			js := `(function () {
-			  var word = ` + strconv.Quote(word) + `;
+			  var word = ` + strconv.Quote(word) + `, before = ` + strconv.Quote(version) + `;
 			  if (document.readyState !== 'complete') return false;
 			  var h1 = document.querySelector('h1');
-			  var shown = h1 && h1.textContent.indexOf(word) >= 0 ||
-			    Array.prototype.some.call(document.querySelectorAll('a[href*="/' + ` + strconv.Quote(id) + ` + '/"]'),
-			      function (a) { return a.textContent.indexOf(word) >= 0; });
+			  var v = document.documentElement.getAttribute('data-hindsight-page');
+			  var cells = window.benchCells;
+			  if (!cells || !cells.every(function (c) { return c.isConnected; })) {
+			    cells = window.benchCells = Array.prototype.map.call(
+			      document.querySelectorAll('a[href*="/' + ` + strconv.Quote(id) + ` + '/"]'), function (a) { return a.parentNode; });
+			  }
+			  var shown = ` + strconv.FormatBool(pg.name == "metrics page") + ` ? v !== null && v !== before :
+			    h1 && h1.textContent.indexOf(word) >= 0 ||
+			    cells.some(function (c) { return c.textContent.indexOf(word) >= 0; });
 			  return shown && new Promise(function (r) { requestAnimationFrame(function () { requestAnimationFrame(function () { r(true); }); }); });
 			})()`
 			for {
@@ -239,6 +252,13 @@ func editInBrowser(base, id string, pages []struct{ name, path string }, perPage
 		}
 	}
 	return out, nil
+}
+
+// quantile is the q-quantile of xs (nearest rank).
+func quantile(xs []float64, q float64) float64 {
+	s := slices.Sorted(slices.Values(xs))
+	i := int(math.Ceil(q*float64(len(s)))) - 1
+	return s[min(max(i, 0), len(s)-1)]
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

@@ -200,6 +200,7 @@ const liveScript = `(function () {
       .then(function (d) {
         if (d.reload || !apply(d.patches || [])) { location.reload(); return; }
         page = d.page;
+        document.documentElement.setAttribute('data-hindsight-page', page); // up to date as of this token
         if (d.patches && d.patches.length) document.dispatchEvent(new CustomEvent('hindsight:patched'));
         busy = false;
         if (again) { again = false; update(); }
