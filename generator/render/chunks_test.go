@@ -70,3 +70,31 @@ func TestLongListsInChunks(t *testing.T) {
 	}
 	check("services/"+s.Services[0].Slug+"/index.html", `<ol class="history">`, "<li class=\"sevline-")
 }
+
+// TestPageStops: a page being rendered when the render is told to stop
+// gives up at its next write, with ErrStopped, and writes no file.
+func TestPageStops(t *testing.T) {
+	cfg, err := config.Load(filepath.Join("testdata", "site", "hindsight.yaml"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, diags := site.Load(os.DirFS(filepath.Join("testdata", "site", "content")), cfg, site.Options{Dir: "content", Drafts: true, Now: time.Date(2026, 3, 1, 0, 0, 0, 0, cfg.Location)})
+	if s == nil {
+		t.Fatal(diags)
+	}
+	mem := output.NewMemory()
+	r, err := newRenderer(s, mem, Options{Theme: themes.Default}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	close(stop)
+	r.stop = stop
+	err = r.page("incidents.html", &Page{Kind: "incidents", Title: "Incidents", Path: "incidents/index.html", Incidents: s.Incidents})
+	if err != ErrStopped {
+		t.Errorf("page after stop: %v, want ErrStopped", err)
+	}
+	if len(mem.Files) != 0 {
+		t.Errorf("a stopped page wrote %v", mem.Names())
+	}
+}

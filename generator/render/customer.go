@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -216,7 +217,10 @@ func (r *renderer) customerPage(cs *customer.Site, tmpl map[string]*template.Tem
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer putBuf(buf)
-	if err := tmpl[layout].ExecuteTemplate(buf, "base.html", p); err != nil {
+	if err := tmpl[layout].ExecuteTemplate(r.stoppable(buf), "base.html", p); err != nil {
+		if errors.Is(err, ErrStopped) {
+			return err
+		}
 		return fmt.Errorf("rendering %s%s with customer/layouts/%s: %w", CustomerDir, p.Path, layout, err)
 	}
 	if err := r.write(CustomerDir+p.Path, buf.Bytes()); err != nil {

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net/url"
 	"runtime"
@@ -72,6 +73,32 @@ type renderer struct {
 	customerSite func() *customer.Site
 	pages        atomic.Int64
 	files        atomic.Int64
+	stop         <-chan struct{} // Options.Stop
+}
+
+// stoppable is w, made to fail with ErrStopped once r.stop is closed: a
+// page of megabytes (the actions page of a large knowledge base takes a
+// second) then stops at its next write, rather than holding a core that
+// `hindsight serve` needs for the edit that stopped it.
+func (r *renderer) stoppable(w io.Writer) io.Writer {
+	if r.stop == nil {
+		return w
+	}
+	return stopWriter{w, r.stop}
+}
+
+type stopWriter struct {
+	w    io.Writer
+	stop <-chan struct{}
+}
+
+func (s stopWriter) Write(p []byte) (int, error) {
+	select {
+	case <-s.stop:
+		return 0, ErrStopped
+	default:
+		return s.w.Write(p)
+	}
 }
 
 // job renders the files named by paths (under the output) and writes them.
@@ -125,8 +152,14 @@ func Render(s *site.Site, out output.Writer, opts Options) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
+	r.stop = opts.Stop
 	if r.metrics != nil {
 		r.metrics() // now, on both cores, rather than in the first page that needs it
+	}
+	select {
+	case <-opts.Stop: // nil: never
+		return Stats{}, ErrStopped
+	default:
 	}
 	if err := r.renderRows(); err != nil {
 		return Stats{}, err
@@ -222,7 +255,10 @@ func (r *renderer) page(layout string, p *Page) error {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer putBuf(buf)
-	if err := r.tmpl[layout].ExecuteTemplate(buf, "base.html", p); err != nil {
+	if err := r.tmpl[layout].ExecuteTemplate(r.stoppable(buf), "base.html", p); err != nil {
+		if errors.Is(err, ErrStopped) {
+			return err
+		}
 		return fmt.Errorf("rendering %s with layouts/%s: %w", p.Path, layout, err)
 	}
 	if err := r.write(p.Path, buf.Bytes()); err != nil {

@@ -156,6 +156,9 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	// encoded on every core.
 	entries := make([]entry, len(names))
 	parallel(len(names), func(i int) { entries[i] = w.entry(terms[names[i]]) })
+	if stopped(opts.Stop) {
+		return nil, Stats{}, ErrStopped
+	}
 	prefix := urlPrefix(docs)
 	var shards []*shard
 	cur := &shard{prefix: prefix}
@@ -189,6 +192,9 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	}
 	if err := addAliases(shards, vocab, terms, entries, names, docs); err != nil {
 		return nil, Stats{}, err
+	}
+	if stopped(opts.Stop) {
+		return nil, Stats{}, ErrStopped
 	}
 	bounds := make([]string, len(shards))
 	encoded := make([][]byte, len(shards))
