@@ -37,6 +37,10 @@ func NewLazy(s *site.Site, opts Options, cs func() *customer.Site) (*Lazy, error
 	if err != nil {
 		return nil, err
 	}
+	// From one Lazy to the next, the lists' runs whose incidents did not
+	// change are not joined again (a one-shot Render keeps none: they
+	// would stay in memory through the whole build).
+	r.keepRuns = true
 	// Every page but the incidents': those are found by id when asked
 	// for, which spares a reload of a large site thousands of jobs.
 	jobs, err := r.jobs(false)

@@ -58,18 +58,38 @@ func (p *Page) whole(partial string) (template.HTML, error) {
 func (p *Page) chunks(partial string) ([]template.HTML, error) { return p.cached(partial, ChunkSize) }
 
 // cached joins the page's incidents' entries for partial, n to a string.
+// Under render.Lazy, a run whose incidents are the same postmortems as
+// when it was last joined for a page at the same depth is taken from
+// r.rows: after an edit, `hindsight serve` joins again only the run of the
+// edited one.
 func (p *Page) cached(partial string, n int) ([]template.HTML, error) {
-	rows := make([]string, len(p.Incidents))
-	for i, inc := range p.Incidents {
-		h, err := p.r.row(partial, inc)
-		if err != nil {
-			return nil, err
+	n = max(n, 1)
+	out := make([]template.HTML, 0, len(p.Incidents)/n+1)
+	for start := 0; start < len(p.Incidents) || start == 0; start += n {
+		incs := p.Incidents[start:min(start+n, len(p.Incidents))]
+		k := runKey{partial, p.Root, len(incs), nil}
+		if len(incs) > 0 {
+			k.first = incs[0]
 		}
-		rows[i] = h
-	}
-	out := make([]template.HTML, 0, len(rows)/max(n, 1)+1)
-	for start := 0; start < len(rows) || start == 0; start += max(n, 1) {
-		out = append(out, p.join(rows[start:min(start+max(n, 1), len(rows))]))
+		if p.r.keepRuns {
+			if h, ok := p.r.rows.run(k, incs); ok {
+				out = append(out, h)
+				continue
+			}
+		}
+		rows := make([]string, len(incs))
+		for i, inc := range incs {
+			h, err := p.r.row(partial, inc)
+			if err != nil {
+				return nil, err
+			}
+			rows[i] = h
+		}
+		h := p.join(rows)
+		if p.r.keepRuns {
+			p.r.rows.keepRun(k, incs, h)
+		}
+		out = append(out, h)
 	}
 	return out, nil
 }

@@ -74,6 +74,7 @@ type renderer struct {
 	pages        atomic.Int64
 	files        atomic.Int64
 	stop         <-chan struct{} // Options.Stop
+	keepRuns     bool            // lists' runs are kept in rows (see Page.cached)
 }
 
 // stoppable is w, made to fail with ErrStopped once r.stop is closed: a

@@ -32,6 +32,44 @@ type Rows struct {
 
 	themeMu sync.Mutex
 	theme   *parsedTheme
+
+	// runs are lists' runs of entries, joined (see Page.cached).
+	runMu sync.Mutex
+	runs  map[runKey]joinedRun
+}
+
+// runKey names a run of a list: its partial, the links' prefix (the
+// page's depth), its length and first incident.
+type runKey struct {
+	partial, root string
+	n             int
+	first         *postmortem.Postmortem
+}
+
+type joinedRun struct {
+	incidents []*postmortem.Postmortem
+	html      template.HTML
+}
+
+// run returns the run k of incidents, if it was joined from the same.
+func (c *Rows) run(k runKey, incidents []*postmortem.Postmortem) (template.HTML, bool) {
+	c.runMu.Lock()
+	defer c.runMu.Unlock()
+	r, ok := c.runs[k]
+	if !ok || !slices.Equal(r.incidents, incidents) {
+		return "", false
+	}
+	return r.html, true
+}
+
+// keepRun keeps the run k of incidents, joined as h.
+func (c *Rows) keepRun(k runKey, incidents []*postmortem.Postmortem, h template.HTML) {
+	c.runMu.Lock()
+	defer c.runMu.Unlock()
+	if c.runs == nil {
+		c.runs = map[runKey]joinedRun{}
+	}
+	c.runs[k] = joinedRun{slices.Clone(incidents), h}
 }
 
 // entries are an incident's, by index in rowPartials.
@@ -70,10 +108,19 @@ func (c *Rows) keep(incidents []*postmortem.Postmortem) {
 		live[p] = true
 	}
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	for inc := range c.html {
 		if !live[inc] {
 			delete(c.html, inc)
+		}
+	}
+	c.mu.Unlock()
+	c.runMu.Lock()
+	defer c.runMu.Unlock()
+	for k, r := range c.runs {
+		// A run with an incident gone can never be taken again, and
+		// would keep the old postmortem in memory.
+		if slices.ContainsFunc(r.incidents, func(p *postmortem.Postmortem) bool { return !live[p] }) {
+			delete(c.runs, k)
 		}
 	}
 }
