@@ -69,6 +69,18 @@ type FollowUp struct {
 // FollowUp counts the actions and retrospectives of the incidents in period,
 // actions being overdue or not at Now.
 func (m *Metrics) FollowUp(period Period) FollowUp {
+	list := m.selectIncidents(period, "") // a new slice
+	k := memoKey{"followup", period, "", false}
+	if v, ok := m.Memo.get(k, list, m.Deployments); ok {
+		return v.(FollowUp)
+	}
+	f := m.followUp(list)
+	m.Memo.put(k, list, m.Deployments, f)
+	return f
+}
+
+// followUp computes the follow-up of the incidents in list.
+func (m *Metrics) followUp(list []*postmortem.Postmortem) FollowUp {
 	var f FollowUp
 	byType := map[string]ActionCounts{}
 	byOwner := map[string]ActionCounts{}
@@ -77,7 +89,7 @@ func (m *Metrics) FollowUp(period Period) FollowUp {
 		c.add(a, m.Now)
 		counts[name] = c
 	}
-	for _, p := range m.selectIncidents(period, "") {
+	for _, p := range list {
 		for _, a := range p.Actions {
 			f.Actions.add(a, m.Now)
 			count(byType, cmp.Or(a.Type, NoType), a)

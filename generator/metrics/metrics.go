@@ -255,8 +255,8 @@ func (m *Metrics) ServiceReport(period Period, name string) ServiceReport {
 	return sr
 }
 
-// Memo keeps each service's report, and each summary (of a period, of a
-// month), from one Metrics to the next: one whose incidents are the same
+// Memo keeps each service's report, each summary (of a period, of a
+// month) and each period's follow-up, from one Metrics to the next: one whose incidents are the same
 // postmortems as before (and the deployments the same data) is kept, so
 // that after an edit `hindsight serve` computes again only the figures the
 // edited postmortem is part of. A Memo belongs to one config and one "today";
@@ -267,7 +267,7 @@ type Memo struct {
 }
 
 type memoKey struct {
-	what    string // "report" (a ServiceReport) or "summary" (a Summary)
+	what    string // "report" (a ServiceReport), "summary" (a Summary) or "followup" (a FollowUp)
 	period  Period
 	service string
 	tallies bool

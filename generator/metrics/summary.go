@@ -94,7 +94,10 @@ func (m *Metrics) summarise(period Period, service string, tallies bool, list []
 	s := Summary{Period: period, OngoingIncidents: IncidentList{}}
 	s.Incidents = len(list)
 	var detect, mitigate, resolve []float64
-	var services, tags, triggers []string
+	var services, tags, triggers map[string]int
+	if tallies {
+		services, tags, triggers = make(map[string]int, 32), make(map[string]int, 64), make(map[string]int, 16)
+	}
 	for _, p := range list {
 		if p.Ongoing() {
 			s.Ongoing++
@@ -113,10 +116,14 @@ func (m *Metrics) summarise(period Period, service string, tallies bool, list []
 			resolve = append(resolve, d)
 		}
 		if tallies {
-			services = append(services, p.Services...)
-			tags = append(tags, p.Tags...)
+			for _, name := range p.Services {
+				services[name]++
+			}
+			for _, name := range p.Tags {
+				tags[name]++
+			}
 			if p.Trigger != "" {
-				triggers = append(triggers, p.Trigger)
+				triggers[p.Trigger]++
 			}
 		}
 	}
@@ -210,12 +217,8 @@ func ordered[V any](seen map[string]V, first []string, last string) []string {
 	return out
 }
 
-// tally counts each name, most frequent first, then by name.
-func tally(names []string) []Count {
-	n := map[string]int{}
-	for _, name := range names {
-		n[name]++
-	}
+// tally lists the counts by name, most frequent first, then by name.
+func tally(n map[string]int) []Count {
 	out := make([]Count, 0, len(n))
 	for name, c := range n {
 		out = append(out, Count{name, c})
