@@ -15,7 +15,7 @@ import (
 
 // rowPartials are the per-incident partials kept in Rows: an incident's row
 // in incident tables and its item in service histories.
-var rowPartials = []string{"incident-row", "history-item"}
+var rowPartials = [...]string{"incident-row", "history-item"}
 
 // Rows keeps each incident's list entries (rowPartials), rendered once with
 // links relative to the site root, so that the many lists that show an
@@ -23,7 +23,8 @@ var rowPartials = []string{"incident-row", "history-item"}
 // `hindsight serve` to the next, where only the postmortems that changed
 // get new entries (a postmortem that changes is a new value; unchanged ones
 // are shared between loads, see site.Cache). It also keeps the theme's
-// templates, parsed and (html/template does it on first use) escaped. A
+// templates, parsed and (html/template does it on first use) escaped, and,
+// for render.Lazy, the lists' runs of entries joined (see Page.cached). A
 // Rows belongs to one config and theme: start a new one when either
 // changes. It is safe for concurrent use; the zero value is ready.
 type Rows struct {
@@ -74,8 +75,8 @@ func (c *Rows) keepRun(k runKey, incidents []*postmortem.Postmortem, h template.
 
 // entries are an incident's, by index in rowPartials.
 type entries struct {
-	html [2]string
-	done [2]bool
+	html [len(rowPartials)]string
+	done [len(rowPartials)]bool
 }
 
 func (c *Rows) get(partial int, inc *postmortem.Postmortem) (string, bool) {
@@ -182,7 +183,7 @@ func sameFS(a, b fs.FS) bool {
 // row returns an incident's entry for partial, rendering it when Rows does
 // not hold it yet.
 func (r *renderer) row(partial string, inc *postmortem.Postmortem) (string, error) {
-	k := slices.Index(rowPartials, partial)
+	k := slices.Index(rowPartials[:], partial)
 	if h, ok := r.rows.get(k, inc); ok {
 		return h, nil
 	}
