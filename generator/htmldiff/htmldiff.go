@@ -153,6 +153,9 @@ func (d *differ) sameShell(on, nn *node) bool {
 // browser: it finds each element by its path, checks its name and the hash
 // of its text, and replaces it. It fails where the script would reload.
 func Apply(old []byte, patches []Patch) ([]byte, error) {
+	if len(patches) == 0 {
+		return old, nil // as the page is
+	}
 	t, ok := parse(old)
 	if !ok || len(t.roots) != 1 {
 		return nil, errors.New("the page cannot be read")
