@@ -215,6 +215,18 @@ type ActionList struct {
 	Empty   string            // the UI string shown when there are none; "no_open_actions" when ""
 }
 
+// Chunks cuts Actions into runs of ChunkSize, as RowChunks cuts a list of
+// incidents: the default theme lays each out in a table of its own that
+// the browser lays out only when it scrolls into view (the actions page of
+// a large knowledge base lists tens of thousands).
+func (l ActionList) Chunks() [][]site.OpenAction {
+	var out [][]site.OpenAction
+	for start := 0; start < len(l.Actions); start += ChunkSize {
+		out = append(out, l.Actions[start:min(start+ChunkSize, len(l.Actions))])
+	}
+	return out
+}
+
 // ActionsOf lists the open actions of incidents, overdue first, at most limit
 // of them (0: all).
 func (p *Page) ActionsOf(incidents []*postmortem.Postmortem, limit int) ActionList {
