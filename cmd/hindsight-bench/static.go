@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -109,6 +110,9 @@ func benchQueriesInBrowser(site string) error {
 		return err
 	}
 	defer stop()
+	if err := benchListPages(ctx, site); err != nil {
+		return err
+	}
 	page := "file://" + filepath.Join(site, "search", "index.html")
 	type measure struct {
 		query    string
@@ -190,5 +194,46 @@ func benchQueriesInBrowser(site string) error {
 	}
 	summary("first query", first, targetFirstBytes)
 	summary("later query", later, targetLaterBytes)
+	return nil
+}
+
+// benchListPages opens the site's longest lists in Chromium, from disk, and
+// times each until its first frame is drawn (median of 3): the incidents
+// index, the largest service page and the actions page.
+func benchListPages(ctx context.Context, site string) error {
+	services, err := filepath.Glob(filepath.Join(site, "services", "*", "index.html"))
+	if err != nil {
+		return err
+	}
+	largest, size := "", int64(0)
+	for _, p := range services {
+		if info, err := os.Stat(p); err == nil && info.Size() > size {
+			largest, size = p, info.Size()
+		}
+	}
+	pages := []string{filepath.Join(site, "incidents", "index.html"), largest, filepath.Join(site, "actions", "index.html")}
+	fmt.Println("  list pages in Chromium, from disk, until the first frame is drawn (median of 3):")
+	for _, p := range pages {
+		if p == "" {
+			continue
+		}
+		info, err := os.Stat(p)
+		if err != nil {
+			return err
+		}
+		var times []float64
+		for range 3 {
+			start := time.Now()
+			if err := chromedp.Do(ctx, chromedp.Navigate("file://"+p)); err != nil {
+				return err
+			}
+			if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`new Promise(function (r) { requestAnimationFrame(function () { requestAnimationFrame(function () { r(true); }); }); })`, chromedp.EvalAwaitPromise)); err != nil {
+				return err
+			}
+			times = append(times, time.Since(start).Seconds())
+		}
+		rel, _ := filepath.Rel(site, p)
+		fmt.Printf("    %-34s %6.2f s (%.1f MB)\n", filepath.ToSlash(rel)+":", median(times), float64(info.Size())/(1<<20))
+	}
 	return nil
 }
