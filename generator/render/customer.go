@@ -138,13 +138,16 @@ func (r *renderer) customerJobs() ([]job, error) {
 	var jobs []job
 	add := func(layout string, p *CustomerPage) {
 		p.items = items
-		jobs = append(jobs, job{[]string{CustomerDir + p.Path}, func() error { return r.customerPage(cs, tmpl, layout, p) }})
+		jobs = append(jobs, job{paths: []string{CustomerDir + p.Path}, run: func() error { return r.customerPage(cs, tmpl, layout, p) }})
 	}
-	file := func(name string, fn func() error) { jobs = append(jobs, job{[]string{CustomerDir + name}, fn}) }
+	file := func(name string, fn func() error) {
+		jobs = append(jobs, job{paths: []string{CustomerDir + name}, run: fn})
+	}
 	add("home.html", &CustomerPage{Kind: "home", Title: cs.Title, Path: "index.html", Incidents: cs.Incidents})
 	add("incidents.html", &CustomerPage{Kind: "incidents", Title: t("customer_history"), Path: "incidents/index.html", Incidents: cs.Incidents})
 	for _, i := range cs.Incidents {
 		add("incident.html", &CustomerPage{Kind: "incident", Title: i.Title, Path: "incidents/" + i.ID + "/index.html", Incident: i})
+		jobs[len(jobs)-1].many = true
 	}
 	for _, sv := range cs.Services {
 		add("service.html", &CustomerPage{Kind: "service", Title: sv.Name, Path: "services/" + sv.Slug + "/index.html", Service: sv, Incidents: sv.Incidents})

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"net/url"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -106,6 +107,11 @@ func (s stopWriter) Write(p []byte) (int, error) {
 type job struct {
 	paths []string
 	run   func() error
+	// many marks the jobs that come by the thousand and take little time
+	// each (an incident's page): Render runs them after the others, so
+	// that the few long ones (the actions page, the lists of every
+	// incident) share the cores with them instead of running last, alone.
+	many bool
 }
 
 // newRenderer parses the theme and prepares what every page shares; the
@@ -176,6 +182,15 @@ func Render(s *site.Site, out output.Writer, opts Options) (Stats, error) {
 		}
 		jobs = append(jobs, cjobs...)
 	}
+	slices.SortStableFunc(jobs, func(a, b job) int {
+		switch {
+		case a.many == b.many:
+			return 0
+		case b.many:
+			return -1
+		}
+		return 1
+	})
 	if opts.Stop != nil {
 		for i, j := range jobs {
 			jobs[i].run = func() error {
@@ -276,7 +291,7 @@ func (r *renderer) jobs(incidents bool) ([]job, error) {
 	t := r.t
 	var jobs []job
 	add := func(layout string, p *Page) {
-		jobs = append(jobs, job{[]string{p.Path}, func() error { return r.page(layout, p) }})
+		jobs = append(jobs, job{paths: []string{p.Path}, run: func() error { return r.page(layout, p) }})
 	}
 
 	if incidents {
@@ -303,24 +318,24 @@ func (r *renderer) jobs(incidents bool) ([]job, error) {
 	}
 	for i, v := range r.views {
 		p := &Page{Kind: "metrics", Title: t("metrics") + " · " + t("view_"+v.Key), Path: viewPath(v.Key) + "index.html"}
-		jobs = append(jobs, job{[]string{p.Path}, func() error {
+		jobs = append(jobs, job{paths: []string{p.Path}, run: func() error {
 			p.Metrics = r.metrics().views[i]
 			return r.page("metrics.html", p)
 		}})
 	}
 	if r.metrics != nil {
-		jobs = append(jobs, job{[]string{"metrics/metrics.json", "metrics/metrics.csv"}, r.metricsFiles})
+		jobs = append(jobs, job{paths: []string{"metrics/metrics.json", "metrics/metrics.csv"}, run: r.metricsFiles})
 	}
 	add("search.html", &Page{Kind: "search", Title: t("search"), Path: "search/index.html"})
 	add("404.html", &Page{Kind: "404", Title: t("not_found"), Path: "404.html", Root: basePath(s.Config.BaseURL)})
-	jobs = append(jobs, job{[]string{"feed.xml"}, r.feed}, job{[]string{"sitemap.xml"}, r.sitemap})
+	jobs = append(jobs, job{paths: []string{"feed.xml"}, run: r.feed}, job{paths: []string{"sitemap.xml"}, run: r.sitemap})
 	static, err := files(r.theme, "static")
 	if err != nil {
 		return nil, err
 	}
 	for _, name := range static {
 		out := strings.TrimPrefix(name, "static/")
-		jobs = append(jobs, job{[]string{out}, func() error {
+		jobs = append(jobs, job{paths: []string{out}, run: func() error {
 			b, err := fs.ReadFile(r.theme, name)
 			if err != nil {
 				return err
@@ -334,7 +349,7 @@ func (r *renderer) jobs(incidents bool) ([]job, error) {
 // incidentJob is the job of an incident's page.
 func (r *renderer) incidentJob(inc *postmortem.Postmortem) job {
 	p := &Page{Kind: "incident", Title: inc.Title, Path: "incidents/" + inc.ID + "/index.html", Incident: inc}
-	return job{[]string{p.Path}, func() error { return r.page("incident.html", p) }}
+	return job{paths: []string{p.Path}, run: func() error { return r.page("incident.html", p) }, many: true}
 }
 
 // basePath is the path part of the base URL ("/kb/"), from which the 404

@@ -202,7 +202,7 @@ func (r *renderer) renderRows() error {
 	for k, partial := range rowPartials {
 		for _, inc := range r.site.Incidents {
 			if _, ok := r.rows.get(k, inc); !ok {
-				jobs = append(jobs, job{nil, func() error { _, err := r.row(partial, inc); return err }})
+				jobs = append(jobs, job{paths: nil, run: func() error { _, err := r.row(partial, inc); return err }})
 			}
 		}
 	}
