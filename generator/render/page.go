@@ -230,12 +230,8 @@ func (l ActionList) Chunks() [][]site.OpenAction {
 // ActionsOf lists the open actions of incidents, overdue first, at most limit
 // of them (0: all).
 func (p *Page) ActionsOf(incidents []*postmortem.Postmortem, limit int) ActionList {
-	all := p.Site.OpenActions(incidents)
-	l := ActionList{Page: p, Actions: all, Total: len(all)}
-	if limit > 0 && len(all) > limit {
-		l.Actions = all[:limit]
-	}
-	return l
+	first, total := p.Site.FirstActions(incidents, "open", limit)
+	return ActionList{Page: p, Actions: first, Total: total}
 }
 
 // MetricsViews lists the views of the metrics page (last 30, 90, 365 days,

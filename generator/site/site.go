@@ -544,46 +544,88 @@ func (s *Site) OpenActions(incidents []*postmortem.Postmortem) []OpenAction {
 // Actions lists the actions of the given incidents that have the status,
 // overdue first, then by due date (undated last).
 func (s *Site) Actions(incidents []*postmortem.Postmortem, status string) []OpenAction {
-	var out []OpenAction
-	for _, p := range incidents {
-		for _, a := range p.Actions {
-			if a.Status == status {
-				out = append(out, OpenAction{Action: a, Incident: p})
-			}
-		}
-	}
-	// Sorted by key, through their positions: moving whole actions while
-	// sorting thousands of them is slow.
-	type key struct {
+	out, _ := s.FirstActions(incidents, status, 0)
+	return out
+}
+
+// FirstActions is Actions cut to its first limit (all of them when limit
+// is 0 or less), and how many there are in all. It copies only the actions
+// it returns: the home and service pages show the first few of thousands.
+func (s *Site) FirstActions(incidents []*postmortem.Postmortem, status string, limit int) ([]OpenAction, int) {
+	type ref struct {
 		overdue bool
 		due     time.Time
+		p       *postmortem.Postmortem
+		i       int // in p.Actions
+		seq     int // in the order of incidents
 	}
-	keys := make([]key, len(out))
-	order := make([]int, len(out))
-	for i, a := range out {
-		keys[i], order[i] = key{a.Overdue(s.Now), a.Due}, i
-	}
-	slices.SortStableFunc(order, func(i, j int) int {
-		a, b := keys[i], keys[j]
+	// before orders refs: overdue first, then by due date, undated last,
+	// then in the order of incidents (a stable sort).
+	before := func(a, b *ref) bool {
 		if a.overdue != b.overdue {
-			if a.overdue {
-				return -1
-			}
-			return 1
+			return a.overdue
 		}
-		switch {
-		case a.due.IsZero() && !b.due.IsZero():
-			return 1
-		case !a.due.IsZero() && b.due.IsZero():
-			return -1
+		if az, bz := a.due.IsZero(), b.due.IsZero(); az != bz {
+			return bz
 		}
-		return a.due.Compare(b.due)
-	})
-	sorted := make([]OpenAction, len(out))
-	for k, i := range order {
-		sorted[k] = out[i]
+		if c := a.due.Compare(b.due); c != 0 {
+			return c < 0
+		}
+		return a.seq < b.seq
 	}
-	return sorted
+	var refs []ref
+	for _, p := range incidents {
+		for i := range p.Actions {
+			if a := &p.Actions[i]; a.Status == status {
+				refs = append(refs, ref{a.Overdue(s.Now), a.Due, p, i, len(refs)})
+			}
+		}
+	}
+	total := len(refs)
+	if limit > 0 && limit < total {
+		// The first limit, kept in a heap whose top is the last of them.
+		heap := refs[:limit]
+		down := func(i int) {
+			for {
+				c := 2*i + 1
+				if c >= len(heap) {
+					return
+				}
+				if c+1 < len(heap) && before(&heap[c], &heap[c+1]) {
+					c++
+				}
+				if !before(&heap[i], &heap[c]) {
+					return
+				}
+				heap[i], heap[c] = heap[c], heap[i]
+				i = c
+			}
+		}
+		for i := len(heap)/2 - 1; i >= 0; i-- {
+			down(i)
+		}
+		for k := limit; k < total; k++ {
+			if before(&refs[k], &heap[0]) {
+				heap[0] = refs[k]
+				down(0)
+			}
+		}
+		refs = heap
+	}
+	slices.SortFunc(refs, func(a, b ref) int {
+		switch {
+		case before(&a, &b):
+			return -1
+		case before(&b, &a):
+			return 1
+		}
+		return 0
+	})
+	out := make([]OpenAction, len(refs))
+	for k, r := range refs {
+		out[k] = OpenAction{Action: r.p.Actions[r.i], Incident: r.p}
+	}
+	return out, total
 }
 
 // ImpactTime sums the time to resolve of the incidents (ongoing ones count up

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -383,6 +384,69 @@ actions:
 	if (postmortem.Action{Status: "open", Due: now}).Overdue(now) {
 		t.Error("an action due today is overdue")
 	}
+}
+
+// TestFirstActions checks that the first few actions, picked without
+// sorting them all, are the first of the whole sorted list, ties in the
+// order of incidents, for every limit.
+func TestFirstActions(t *testing.T) {
+	fsys := fstest.MapFS{}
+	dues := []string{"2026-01-01", "2026-11-30", "", "2026-11-20", "2027-02-01", "2026-01-01"}
+	for i := range 12 {
+		var b strings.Builder
+		fmt.Fprintf(&b, "---\ntitle: I%d\nstarted_at: 2026-10-%02d 10:00\nresolved_at: 2026-10-%02d 11:00\nroot_cause: x\nactions:\n", i, i+1, i+1)
+		for j := range 5 {
+			due := dues[(i*5+j*7)%len(dues)]
+			status := []string{"open", "open", "done"}[(i+j)%3]
+			fmt.Fprintf(&b, "  - {title: a%d-%d, owner: o, status: %s", i, j, status)
+			if due != "" {
+				fmt.Fprintf(&b, ", due: %s", due)
+			}
+			b.WriteString("}\n")
+		}
+		b.WriteString("---\n")
+		fsys[fmt.Sprintf("i%02d.md", i)] = &fstest.MapFile{Data: []byte(b.String())}
+	}
+	s := mustLoadSite(t, fsys, testConfig(t), true)
+	for _, status := range []string{"open", "done", "wontfix"} {
+		all := s.Actions(s.Incidents, status)
+		for limit := range len(all) + 2 {
+			first, total := s.FirstActions(s.Incidents, status, limit)
+			want := all
+			if limit > 0 && limit < len(all) {
+				want = all[:limit]
+			}
+			if total != len(all) || !slices.EqualFunc(first, want, func(a, b OpenAction) bool {
+				return a.Title == b.Title && a.Incident == b.Incident
+			}) {
+				t.Fatalf("FirstActions(%s, %d) = %v (of %d), want %v (of %d)", status, limit, titles(first), total, titles(want), len(all))
+			}
+		}
+	}
+	// The whole list is sorted, ties kept in the order of incidents.
+	all := s.Actions(s.Incidents, "open")
+	pos := map[string]int{}
+	for i, inc := range s.Incidents {
+		for j, a := range inc.Actions {
+			pos[a.Title] = i*100 + j
+		}
+	}
+	for i := 1; i < len(all); i++ {
+		a, b := all[i-1], all[i]
+		ka := fmt.Sprint(!a.Overdue(s.Now), a.Due.IsZero(), a.Due.Format(time.RFC3339))
+		kb := fmt.Sprint(!b.Overdue(s.Now), b.Due.IsZero(), b.Due.Format(time.RFC3339))
+		if ka > kb || ka == kb && pos[a.Title] > pos[b.Title] {
+			t.Errorf("%s before %s", a.Title, b.Title)
+		}
+	}
+}
+
+func titles(l []OpenAction) []string {
+	var out []string
+	for _, a := range l {
+		out = append(out, a.Title)
+	}
+	return out
 }
 
 func TestImpactTime(t *testing.T) {
