@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unique"
 
 	"github.com/hindsight-sre/hindsight/generator/config"
 	"github.com/hindsight-sre/hindsight/generator/diag"
@@ -89,6 +90,14 @@ func (r *Reader) Read(filePath string, src []byte, diags *diag.List) *Postmortem
 	p.Body = safeHTML(buf.String())
 
 	r.defaults(p, base)
+	// Services and tags are a few names shared by thousands of
+	// postmortems: one copy of each keeps memory down, and the maps that
+	// group the site by them find every name in the cache.
+	for _, names := range [][]string{p.Services, p.Tags} {
+		for i, n := range names {
+			names[i] = unique.Make(n).Value()
+		}
+	}
 	if diags.Errors() == errsBefore {
 		f.validate(p, cfg)
 	}
@@ -346,7 +355,7 @@ func (f *file) actions(n *meta.Node) []Action {
 			case "title":
 				a.Title = f.str(prefix+k, v)
 			case "type":
-				a.Type = strings.ToLower(f.str(prefix+k, v))
+				a.Type = intern(ActionTypes, strings.ToLower(f.str(prefix+k, v)))
 				if !slices.Contains(ActionTypes, a.Type) {
 					f.errorf(v.Line, "%s%s %q is not an action type; use one of %s", prefix, k, a.Type, strings.Join(ActionTypes, ", "))
 				}
@@ -355,7 +364,7 @@ func (f *file) actions(n *meta.Node) []Action {
 			case "due":
 				a.Due = f.time(prefix+k, v, true)
 			case "status":
-				a.Status = strings.ToLower(f.str(prefix+k, v))
+				a.Status = intern(ActionStatuses, strings.ToLower(f.str(prefix+k, v)))
 				if !slices.Contains(ActionStatuses, a.Status) {
 					f.errorf(v.Line, "%s%s %q is not an action status; use one of %s", prefix, k, a.Status, strings.Join(ActionStatuses, ", "))
 				}
@@ -476,7 +485,8 @@ func (f *file) merge(p *Postmortem, inf legacy.Result, off int) {
 			if status == "" {
 				status = "open"
 			}
-			p.Actions = append(p.Actions, Action{Title: a.Title, Type: a.Type, Owner: a.Owner, Due: a.Due, Status: status, Line: a.Line + off})
+			p.Actions = append(p.Actions, Action{Title: a.Title, Type: intern(ActionTypes, a.Type), Owner: a.Owner, Due: a.Due,
+				Status: intern(ActionStatuses, status), Line: a.Line + off})
 		}
 	}
 }
@@ -602,4 +612,14 @@ func SafeURL(s string) bool {
 		return !strings.HasPrefix(strings.TrimSpace(s), "//") || u.Host != ""
 	}
 	return false
+}
+
+// intern returns the string of known equal to s, or s: the thousands of
+// actions then share a few strings, and comparing a status with one of
+// them compares pointers, not bytes spread over every file read.
+func intern(known []string, s string) string {
+	if i := slices.Index(known, s); i >= 0 {
+		return known[i]
+	}
+	return s
 }
