@@ -22,8 +22,9 @@ highlighted snippet. Words are looked for in every text field (title, root
 cause, customer summary, contributing factors, whys, Ishikawa causes,
 actions, timeline, trigger, body) with stemming in the postmortem's language
 (English or French), common SRE synonyms (db/database, cert/tls, oom/out of
-memory…, plus search.synonyms in the config) and one typo allowed in words of five letters or more. A match in
-the title or root cause ranks above one in the body.
+memory…, plus search.synonyms in the config) and one typo allowed in words
+of five letters or more. A match in the title or root cause ranks above one
+in the body.
 
 The index lives in .hindsight/ beside the content folder (add it to
 .gitignore); each search first brings it up to date, reading only the files

@@ -34,10 +34,11 @@ the files that changed and serves the site from memory, each page rendered
 when first asked for; --out is written once the edits pause for a second.
 The open pages then replace only the elements that changed, in place.
 A change of the config, the theme or the deployments file rebuilds
-everything into --out, and the open pages reload. When a change breaks the build, it keeps serving
-the last good site and shows the file:line diagnostics over the page until
-the file is fixed. --watch=false turns this off. The live script is added
-to the pages serve answers, never written into --out.
+everything into --out, and the open pages reload. When a change breaks the
+build, it keeps serving the last good site and shows the file:line
+diagnostics over the page until the file is fixed. --watch=false turns
+this off. The live script is added to the pages serve answers, never
+written into --out.
 
 The search page then asks the server's search at /api/search?q=QUERY&limit=N,
 with facets and highlights: the bleve index of "hindsight search", kept in
