@@ -308,3 +308,44 @@ func TestLiveReloadInBrowser(t *testing.T) {
 	waitFor("a reload after a config change", `window.notReloaded !== true && document.readyState === 'complete'`, 5*time.Second)
 	os.WriteFile(file, orig, 0o644)
 }
+
+// TestSearchPageFollowsEdits opens the search page under serve with a
+// query that finds nothing yet, gives a postmortem that word, and expects
+// the open page to list it once the search API has indexed the edit,
+// without reloading.
+func TestSearchPageFollowsEdits(t *testing.T) {
+	ctx := browser.New(t)
+	s := startLive(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(s.srv.URL+"/search/?q=zyxwordlive")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](settle, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	state := `(function(){var s=document.getElementById('search');return s.dataset.source+' '+s.querySelectorAll('.search-result').length})()`
+	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](state)); got != "api 0" {
+		t.Fatalf("before the edit: source and results %q, want \"api 0\"", got)
+	}
+	chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded = true`))
+	time.Sleep(300 * time.Millisecond) // the event stream connects
+
+	file := filepath.Join(s.content, "2025", "2025-03-13-collect-tls-certificate-expired.md")
+	orig, _ := os.ReadFile(file)
+	t.Cleanup(func() { os.WriteFile(file, orig, 0o644) })
+	os.WriteFile(file, []byte(strings.Replace(string(orig), "title: Expired TLS certificate", "title: Expired TLS certificate zyxwordlive", 1)), 0o644)
+	found := `(function(){var a=document.querySelector('#search .search-result a');return !!a && a.textContent.indexOf('zyxwordlive')>=0 && a.getAttribute('href').indexOf('inc-2025-001')>=0})()`
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](found)); err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('search').textContent`))
+			t.Fatalf("the open search page does not list the edited postmortem within 5 s; it shows %q", got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if ok, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded === true`)); !ok {
+		t.Error("the search page reloaded instead of asking again")
+	}
+}

@@ -68,7 +68,7 @@ func (l *live) shutdown() { l.once.Do(func() { close(l.done) }) }
 
 // liveEvent is one server-sent event.
 type liveEvent struct {
-	name string // "reload", "problem" or "ok"
+	name string // "reload", "problem", "search" (the search API has the latest content) or "ok"
 	data string
 }
 
@@ -170,7 +170,8 @@ func (l *live) events(w http.ResponseWriter, r *http.Request) {
 // patch), checking first that each is the element serve means (its name
 // and a hash of its text, htmldiff.TextHash); in any other case, or when
 // a patch does not fit, it reloads. Page scripts hear "hindsight:patched"
-// on the document after a patch.
+// on the document after a patch, and "hindsight:search" once the search
+// API has indexed the change (the search page asks again).
 const liveScript = `(function () {
   'use strict';
   var page = document.currentScript && document.currentScript.getAttribute('data-page');
@@ -232,6 +233,7 @@ const liveScript = `(function () {
     if (e.data === 'content') update(); else location.reload();
   });
   es.addEventListener('problem', function (e) { show(JSON.parse(e.data)); });
+  es.addEventListener('search', function () { document.dispatchEvent(new CustomEvent('hindsight:search')); });
 })();
 `
 

@@ -82,6 +82,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	api := openSearchAPI(opts.ContentDir, search.CacheDir(opts.ContentDir), opts.Config, opts.Drafts, stderr)
 	defer api.Close()
+	api.refreshed = func() { lv.publish(liveEvent{name: "search"}) }
 	srv := &http.Server{Handler: lv.handler(opts.OutDir, api), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "built %d pages; serving %s at http://%s/ (Ctrl-C to stop)\n", res.Pages, opts.OutDir, ln.Addr())
 

@@ -558,6 +558,11 @@
     this.more.addEventListener('click', function () { self.shown += PAGE; self.run(); });
     var q = new URLSearchParams(location.search).get('q');
     if (q) { this.input.value = q; }
+    // Under hindsight serve, once the server's search has indexed an
+    // edit: the same query again, as many results shown.
+    document.addEventListener('hindsight:search', function () {
+      if (self.index.api && parse(self.input.value).length) self.run();
+    });
     this.run();
   }
   Page.prototype.run = function () {
