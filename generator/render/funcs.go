@@ -89,7 +89,7 @@ func funcs(tr map[string]string, loc *time.Location, now time.Time) template.Fun
 		"overdue": func(a postmortem.Action) bool { return a.Overdue(now) },
 		// safeURL returns the link when it is http(s), mailto or relative, else "".
 		"safeURL": func(s string) template.URL {
-			if postmortem.SafeURL(s) {
+			if s != "" && postmortem.SafeURL(s) { // most actions have no link
 				return template.URL(s)
 			}
 			return ""
