@@ -1,11 +1,13 @@
 package render
 
 import (
+	"html/template"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/config"
@@ -112,5 +114,58 @@ func TestPageStops(t *testing.T) {
 	}
 	if len(mem.Files) != 0 {
 		t.Errorf("a stopped page wrote %v", mem.Names())
+	}
+}
+
+// TestCachedPartials renders pages with a base layout whose partial is
+// called with .Cached: each page gets the partial of its own kind and
+// depth, rendered once for all the pages that share both.
+func TestCachedPartials(t *testing.T) {
+	cfg, err := config.Load(filepath.Join("testdata", "site", "hindsight.yaml"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 3, 1, 0, 0, 0, 0, cfg.Location)
+	s, diags := site.Load(os.DirFS(filepath.Join("testdata", "site", "content")), cfg, site.Options{Dir: "content", Drafts: true, Now: now})
+	if s == nil {
+		t.Fatal(diags)
+	}
+	theme := Overlay(themes.Default, fstest.MapFS{"layouts/base.html": {Data: []byte(
+		`{{define "kind-and-depth"}}[{{.Kind}} {{.Root}}]{{end}}<!DOCTYPE html><title>{{.Title}}</title>{{.Cached "kind-and-depth"}}<main>{{template "main" .}}</main>`)}})
+	mem := output.NewMemory()
+	r, err := newRenderer(s, mem, Options{Theme: theme}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := []struct {
+		layout string
+		p      *Page
+		want   string
+	}{
+		{"home.html", &Page{Kind: "home", Title: "Home", Path: "index.html", Incidents: s.Incidents}, "[home ]"},
+		{"incidents.html", &Page{Kind: "incidents", Title: "All", Path: "incidents/index.html", Incidents: s.Incidents}, "[incidents ../]"},
+		{"incidents.html", &Page{Kind: "incidents", Title: "SEV1", Path: "incidents/by/severity/sev1/index.html", Incidents: s.Incidents[:1]}, "[incidents ../../../../]"},
+		{"tag.html", &Page{Kind: "tag", Title: "#" + s.Tags[0].Name, Path: "tags/" + s.Tags[0].Slug + "/index.html", Tag: s.Tags[0], Incidents: s.Tags[0].Incidents}, "[tag ../../]"},
+	}
+	for _, inc := range s.Incidents[:3] {
+		pages = append(pages, struct {
+			layout string
+			p      *Page
+			want   string
+		}{"incident.html", &Page{Kind: "incident", Title: inc.Title, Path: "incidents/" + inc.ID + "/index.html", Incident: inc}, "[incident ../../]"})
+	}
+	for _, pg := range pages {
+		if err := r.page(pg.layout, pg.p); err != nil {
+			t.Fatal(err)
+		}
+		b := mem.Files[pg.p.Path]
+		if !strings.Contains(string(b), pg.want) || !strings.Contains(string(b), "<title>"+template.HTMLEscapeString(pg.p.Title)+"</title>") {
+			t.Errorf("%s: want %s and its own title in %.200q", pg.p.Path, pg.want, b)
+		}
+	}
+	n := 0
+	r.fragments.Range(func(any, any) bool { n++; return true })
+	if n != 5 { // home, incidents at two depths, tag, and one for the three incidents
+		t.Errorf("the partial was rendered %d times, want 5 (once per kind and depth)", n)
 	}
 }

@@ -35,6 +35,29 @@ type CustomerPage struct {
 	Incidents []*customer.Incident
 
 	items map[*customer.Incident]string // "incident-item" of each incident, rendered once
+
+	r      *renderer
+	layout string             // customer/layouts/ file rendering it
+	tmpl   *template.Template // its templates
+}
+
+// Cached renders the partial name for the page once per layout, page kind
+// and depth, as Page.Cached does on the internal site.
+func (p *CustomerPage) Cached(name string) (template.HTML, error) {
+	if p.r == nil || p.tmpl == nil {
+		return "", fmt.Errorf("Cached %q: not a page of a site", name)
+	}
+	k := fragmentKey{"customer/" + p.layout, name, p.Kind, p.Root}
+	if h, ok := p.r.fragments.Load(k); ok {
+		return h.(template.HTML), nil
+	}
+	var b strings.Builder
+	if err := p.tmpl.ExecuteTemplate(&b, name, p); err != nil {
+		return "", err
+	}
+	h := template.HTML(b.String())
+	p.r.fragments.Store(k, h)
+	return h, nil
 }
 
 // Items returns the "incident-item" of each of the page's incidents, with
@@ -217,6 +240,7 @@ func (r *renderer) customerPage(cs *customer.Site, tmpl map[string]*template.Tem
 	if p.Root == "" {
 		p.Root = strings.Repeat("../", strings.Count(p.Path, "/"))
 	}
+	p.r, p.layout, p.tmpl = r, layout, tmpl[layout]
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer putBuf(buf)

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"html/template"
 	"strings"
 
@@ -24,8 +25,39 @@ type Page struct {
 	Filter    Filter                   // incidents lists
 	Metrics   *MetricsView             // metrics pages
 
-	r *renderer // what every page shares
+	r      *renderer // what every page shares
+	layout string    // the layout rendering it ("" for list entries)
 }
+
+// Cached renders the partial name for the page, once per layout, page kind
+// and depth (Root): pages of the same kind then share it. It is for the
+// parts of a page that depend on nothing else, as the default theme's site
+// header and footer, which thousands of incident pages would otherwise
+// render alike, one by one. A partial that shows anything of the page
+// itself (its title, its incident) must be called with {{template}}.
+func (p *Page) Cached(name string) (template.HTML, error) {
+	if p.r == nil {
+		return "", fmt.Errorf("Cached %q: not a page of a site", name)
+	}
+	layout := p.layout
+	if layout == "" { // a list entry, rendered on its own
+		layout = "incidents.html"
+	}
+	k := fragmentKey{layout, name, p.Kind, p.Root}
+	if h, ok := p.r.fragments.Load(k); ok {
+		return h.(template.HTML), nil
+	}
+	var b strings.Builder
+	if err := p.r.tmpl[layout].ExecuteTemplate(&b, name, p); err != nil {
+		return "", err
+	}
+	h := template.HTML(b.String())
+	p.r.fragments.Store(k, h)
+	return h, nil
+}
+
+// fragmentKey names a partial rendered by Page.Cached.
+type fragmentKey struct{ layout, name, kind, root string }
 
 // Rows returns the "incident-row" of each of the page's incidents, with
 // links made relative to this page.

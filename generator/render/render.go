@@ -76,6 +76,7 @@ type renderer struct {
 	files        atomic.Int64
 	stop         <-chan struct{} // Options.Stop
 	keepRuns     bool            // lists' runs are kept in rows (see Page.cached)
+	fragments    sync.Map        // fragmentKey → template.HTML (see Page.Cached)
 }
 
 // stoppable is w, made to fail with ErrStopped once r.stop is closed: a
@@ -267,7 +268,7 @@ func (r *renderer) page(layout string, p *Page) error {
 		p.Root = strings.Repeat("../", depth)
 	}
 	p.Site = r.site
-	p.r = r
+	p.r, p.layout = r, layout
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer putBuf(buf)
