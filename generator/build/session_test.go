@@ -240,3 +240,41 @@ func TestLazyWithoutDrafts(t *testing.T) {
 	}
 	checkLazy(t, p, want, draft, "incidents/no-such-id/index.html", "incidents/../index.html")
 }
+
+// TestSessionTextEditKeepsFigures edits the title of an ongoing incident,
+// which the metrics pages list, then its detection time: after each, the
+// pages served from memory are a fresh full build's, byte for byte. The
+// first edit leaves the figures as they were (metrics.Memo keeps them, now
+// naming the new postmortem); the second changes them.
+func TestSessionTextEditKeepsFigures(t *testing.T) {
+	content, _, ss := copySession(t)
+	if res, err := ss.Build(); err != nil {
+		t.Fatalf("build: %v\n%s", err, diagText(res.Diagnostics))
+	}
+	file := filepath.Join(content, "2026", "2026-11-21-kafka-broker-disk-latency.md")
+	step := func(what string, change func(string) string, mark string) {
+		t.Helper()
+		b, _ := os.ReadFile(file)
+		os.WriteFile(file, []byte(change(string(b))), 0o644)
+		later := time.Now().Add(time.Second)
+		os.Chtimes(file, later, later)
+		p, res, err := ss.PrepareChanged([]string{"2026/2026-11-21-kafka-broker-disk-latency.md"})
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", what, err, diagText(res.Diagnostics))
+		}
+		fresh := exampleOptions(t, filepath.Join(t.TempDir(), "public"))
+		fresh.ContentDir = content
+		mustBuild(t, fresh)
+		want := readTree(t, fresh.OutDir)
+		if !strings.Contains(string(want["metrics/index.html"]), mark) {
+			t.Fatalf("%s: the full build's metrics page does not show %q; the test is wrong", what, mark)
+		}
+		checkLazy(t, p, want)
+	}
+	step("a new title", func(s string) string {
+		return strings.Replace(s, "title: Recurring consumer lag", "title: Renamed consumer lag", 1)
+	}, "Renamed consumer lag")
+	step("a later detection", func(s string) string {
+		return strings.Replace(s, "detected_at: 2026-11-21T19:52:00+01:00", "detected_at: 2026-11-21T20:52:00+01:00", 1)
+	}, "Renamed consumer lag")
+}

@@ -22,6 +22,7 @@
 package metrics
 
 import (
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -280,7 +281,12 @@ type memoEntry struct {
 }
 
 // get returns what is kept under k if it was computed from the same
-// incidents and deployments.
+// incidents and deployments. An incident that is a new postmortem (its file
+// was edited) counts as the same when the figures read nothing of what
+// changed (sameFigures): an edit to a title, the analysis or the body
+// leaves every figure as it was. What is kept then points to the new
+// postmortem, for the lists that show incidents (ongoing ones, SLO
+// consumers).
 func (c *Memo) get(k memoKey, incidents []*postmortem.Postmortem, deps *Deployments) (any, bool) {
 	if c == nil {
 		return nil, false
@@ -288,10 +294,92 @@ func (c *Memo) get(k memoKey, incidents []*postmortem.Postmortem, deps *Deployme
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.kept[k]
-	if !ok || e.deployments != deps || !slices.Equal(e.incidents, incidents) {
+	if !ok || e.deployments != deps || len(e.incidents) != len(incidents) {
 		return nil, false
 	}
+	var moved map[*postmortem.Postmortem]*postmortem.Postmortem
+	for i, p := range incidents {
+		if old := e.incidents[i]; old != p {
+			if !sameFigures(old, p) {
+				return nil, false
+			}
+			if moved == nil {
+				moved = map[*postmortem.Postmortem]*postmortem.Postmortem{}
+			}
+			moved[old] = p
+		}
+	}
+	if moved != nil {
+		v, ok := repoint(e.value, moved)
+		if !ok {
+			return nil, false
+		}
+		e.incidents, e.value = slices.Clone(incidents), v
+		c.kept[k] = e
+	}
 	return e.value, true
+}
+
+// sameFigures reports whether the metrics count a and b alike: whether
+// they differ at most in text the figures never read (the title, the
+// analysis, the timeline, the customer text, the body, action titles and
+// links, line numbers). Anything else, including fields added later,
+// counts.
+func sameFigures(a, b *postmortem.Postmortem) bool {
+	if a == b {
+		return true
+	}
+	strip := func(p *postmortem.Postmortem) postmortem.Postmortem {
+		c := *p
+		c.Title, c.RootCause, c.Body, c.Lines = "", "", "", nil
+		c.ContributingFactors, c.FiveWhys, c.Ishikawa, c.Timeline = nil, nil, nil, nil
+		c.Customer = postmortem.Customer{}
+		c.Actions = make([]postmortem.Action, len(p.Actions))
+		for i, a := range p.Actions {
+			a.Title, a.Link, a.Line = "", "", 0
+			c.Actions[i] = a
+		}
+		return c
+	}
+	return reflect.DeepEqual(strip(a), strip(b))
+}
+
+// repoint returns a kept value with the incidents it lists replaced as
+// moved says (copies: the old value may be in use), and false for a value
+// it does not know.
+func repoint(v any, moved map[*postmortem.Postmortem]*postmortem.Postmortem) (any, bool) {
+	summary := func(s Summary) Summary {
+		if slices.ContainsFunc(s.OngoingIncidents, func(p *postmortem.Postmortem) bool { return moved[p] != nil }) {
+			l := slices.Clone(s.OngoingIncidents)
+			for i, p := range l {
+				if n := moved[p]; n != nil {
+					l[i] = n
+				}
+			}
+			s.OngoingIncidents = l
+		}
+		return s
+	}
+	switch v := v.(type) {
+	case Summary:
+		return summary(v), true
+	case FollowUp: // counts only
+		return v, true
+	case ServiceReport:
+		v.Summary = summary(v.Summary)
+		if v.SLO != nil && slices.ContainsFunc(v.SLO.Incidents, func(c Consumption) bool { return moved[c.Incident] != nil }) {
+			slo := *v.SLO
+			slo.Incidents = slices.Clone(slo.Incidents)
+			for i, c := range slo.Incidents {
+				if n := moved[c.Incident]; n != nil {
+					slo.Incidents[i].Incident = n
+				}
+			}
+			v.SLO = &slo
+		}
+		return v, true
+	}
+	return nil, false
 }
 
 // put keeps v under k; incidents must not change afterwards.

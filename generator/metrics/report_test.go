@@ -5,7 +5,11 @@ import (
 	"encoding/json"
 	"flag"
 	"os"
+	"slices"
 	"testing"
+	"time"
+
+	"github.com/hindsight-sre/hindsight/generator/postmortem"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.json golden files (review the diff)")
@@ -97,4 +101,77 @@ func TestReportGolden(t *testing.T) {
 	if !bytes.Equal(got, want) {
 		t.Errorf("report differs from %s; run go test -update and review the diff:\n%s", golden, got)
 	}
+}
+
+// TestMemoAfterTextEdit: a postmortem read again with only its title and
+// analysis changed leaves every figure as it was: the Memo hands back what
+// it kept (the same slices), pointing to the new postmortem in the lists
+// that show incidents; a changed time computes the figures again.
+func TestMemoAfterTextEdit(t *testing.T) {
+	memo := &Memo{}
+	m := fixture(t)
+	m.Memo = memo
+	before := m.Summary(last90, "")
+	sr := m.ServiceReport(last90, "collector")
+	if len(before.OngoingIncidents) != 1 || before.OngoingIncidents[0].ID != "d-ongoing" || sr.SLO == nil {
+		t.Fatalf("fixture: ongoing %v, collector SLO %v", before.OngoingIncidents, sr.SLO)
+	}
+
+	// d-ongoing read again: a new title, root cause and action title.
+	edit := func(change func(p *postmortem.Postmortem)) (*Metrics, *postmortem.Postmortem) {
+		next := fixture(t)
+		next.Memo, next.Deployments = memo, m.Deployments // a session keeps the deployments
+		for i, p := range next.Incidents {
+			if p.ID == "d-ongoing" {
+				c := *p
+				change(&c)
+				next.Incidents[i] = &c
+				return next, &c
+			}
+		}
+		t.Fatal("no d-ongoing")
+		return nil, nil
+	}
+	// The fixture builds new postmortems each time: give the new Metrics
+	// the same ones as before but d-ongoing, as a session does.
+	same := func(next *Metrics) {
+		for i, p := range next.Incidents {
+			if p.ID != "d-ongoing" {
+				next.Incidents[i] = m.Incidents[slices.IndexFunc(m.Incidents, func(q *postmortem.Postmortem) bool { return q.ID == p.ID })]
+			}
+		}
+	}
+	next, edited := edit(func(p *postmortem.Postmortem) {
+		p.Title, p.RootCause = "Renamed", "Another cause"
+		p.Actions = slices.Clone(p.Actions)
+		for i := range p.Actions {
+			p.Actions[i].Title += " (renamed)"
+		}
+	})
+	same(next)
+	after := next.Summary(last90, "")
+	if &after.BySeverity[0] != &before.BySeverity[0] {
+		t.Error("a title edit computed the summary again")
+	}
+	if len(after.OngoingIncidents) != 1 || after.OngoingIncidents[0] != edited {
+		t.Errorf("ongoing after a title edit: %v, want the new postmortem", after.OngoingIncidents)
+	}
+	if before.OngoingIncidents[0] == edited {
+		t.Error("the kept summary was changed in place")
+	}
+	sr2 := next.ServiceReport(last90, "collector")
+	for _, c := range sr2.SLO.Incidents {
+		if c.ID == "d-ongoing" && c.Incident != edited {
+			t.Error("the SLO's consumer is still the old postmortem")
+		}
+	}
+
+	// A changed fact: figures computed again.
+	next, _ = edit(func(p *postmortem.Postmortem) { p.DetectedAt = p.DetectedAt.Add(10 * time.Minute) })
+	same(next)
+	again := next.Summary(last90, "")
+	if &again.BySeverity[0] == &before.BySeverity[0] {
+		t.Error("a changed detection time reused the kept summary")
+	}
+	sameJSON(t, "MTTD after the edit", again.MTTDMinutes, next.summarise(last90, "", true, next.selectIncidents(last90, "")).MTTDMinutes)
 }
