@@ -257,11 +257,13 @@ func (m *Metrics) ServiceReport(period Period, name string) ServiceReport {
 }
 
 // Memo keeps each service's report, each summary (of a period, of a
-// month) and each period's follow-up, from one Metrics to the next: one whose incidents are the same
-// postmortems as before (and the deployments the same data) is kept, so
-// that after an edit `hindsight serve` computes again only the figures the
-// edited postmortem is part of. A Memo belongs to one config and one "today";
-// it is safe for concurrent use, and a nil Memo keeps nothing.
+// month) and each period's follow-up, from one Metrics to the next: one
+// whose incidents are the same postmortems as before, or postmortems that
+// differ only in text the figures do not read (see get), and whose
+// deployments are the same data, is kept. After an edit `hindsight serve`
+// then computes again only the figures the edited postmortem is part of,
+// and none when the edit was to its text. A Memo belongs to one config and
+// one "today"; it is safe for concurrent use, and a nil Memo keeps nothing.
 type Memo struct {
 	mu   sync.Mutex
 	kept map[memoKey]memoEntry
