@@ -69,16 +69,24 @@ func (a *Analyzer) Word(w string) []string {
 	if ok {
 		return terms
 	}
+	terms = a.Analyse(w)
+	a.mu.Lock()
+	a.memo[strings.Clone(w)] = terms
+	a.mu.Unlock()
+	return terms
+}
+
+// Analyse is Word without the memo, for callers that keep their own (the
+// static index's builders meet each word once).
+func (a *Analyzer) Analyse(w string) []string {
 	stream := analysis.TokenStream{{Term: []byte(w), Start: 0, End: len(w), Position: 1, Type: analysis.AlphaNumeric}}
 	for _, f := range a.filters {
 		stream = f.Filter(stream)
 	}
+	var terms []string
 	for _, t := range stream {
 		terms = append(terms, string(t.Term))
 	}
-	a.mu.Lock()
-	a.memo[strings.Clone(w)] = terms
-	a.mu.Unlock()
 	return terms
 }
 

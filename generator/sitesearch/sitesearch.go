@@ -290,7 +290,7 @@ func addAliases(shards []*shard, vocab []vocabulary, terms map[string]*term, ent
 					for _, id := range v.words.terms(tv) {
 						both[v.lang] = append(both[v.lang], v.names[id])
 					}
-					both[1-v.lang] = ans[1-v.lang].Word(w)
+					both[1-v.lang] = ans[1-v.lang].Analyse(w)
 					if e, f := both[0], both[1]; len(e) == 1 && len(f) == 1 && e[0] != f[0] {
 						found[k] = append(found[k], [2]string{e[0], f[0]})
 					}
@@ -582,7 +582,7 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 						v, ok := wt.get(word)
 						if !ok {
 							var tids []int32
-							for _, t := range ans[li].Word(word) {
+							for _, t := range ans[li].Analyse(word) {
 								id, ok := ids[t]
 								if !ok {
 									id = int32(len(l.names))
