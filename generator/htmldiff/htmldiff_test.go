@@ -178,3 +178,32 @@ func FuzzDiff(f *testing.F) {
 		}
 	})
 }
+
+// largeList is a page like the incidents index of 10,000 postmortems (a
+// few megabytes), and the same with one title changed.
+func largeList() (old, new []byte) {
+	var b strings.Builder
+	b.WriteString("<!DOCTYPE html>\n<html><head><title>Incidents</title></head><body><main><div class=\"list\">")
+	for c := range 50 {
+		b.WriteString("<div class=\"chunk\"><table class=\"incidents\"><tbody>\n")
+		for r := range 200 {
+			fmt.Fprintf(&b, "<tr data-service=\"api\" data-severity=\"SEV2\"><td><time datetime=\"2025-01-01\">2025-01-01</time></td><td><a href=\"incidents/i-%d-%d/index.html\">Incident %d of run %d, a title of some length</a></td><td><span class=\"sev sev-sev2\">SEV2</span></td><td><a href=\"services/api/index.html\">api</a></td><td>2 h 05 min</td><td><span class=\"status\">Published</span></td></tr>\n", c, r, r, c)
+		}
+		b.WriteString("</tbody></table></div>")
+	}
+	b.WriteString("</div></main></body></html>")
+	s := b.String()
+	return []byte(s), []byte(strings.Replace(s, "Incident 7 of run 31,", "Incident 7 of run 31 (edited),", 1))
+}
+
+// BenchmarkDiffLargeList compares the two versions of largeList, as serve
+// does for an open incidents index after an edit.
+func BenchmarkDiffLargeList(b *testing.B) {
+	old, new := largeList()
+	b.SetBytes(int64(len(old) + len(new)))
+	for b.Loop() {
+		if p, ok := Diff(old, new); !ok || len(p) != 1 {
+			b.Fatal(len(p), ok)
+		}
+	}
+}
