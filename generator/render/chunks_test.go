@@ -121,15 +121,7 @@ func TestPageStops(t *testing.T) {
 // called with .Cached: each page gets the partial of its own kind and
 // depth, rendered once for all the pages that share both.
 func TestCachedPartials(t *testing.T) {
-	cfg, err := config.Load(filepath.Join("testdata", "site", "hindsight.yaml"), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 3, 1, 0, 0, 0, 0, cfg.Location)
-	s, diags := site.Load(os.DirFS(filepath.Join("testdata", "site", "content")), cfg, site.Options{Dir: "content", Drafts: true, Now: now})
-	if s == nil {
-		t.Fatal(diags)
-	}
+	s, _, _ := loadTestSite(t, true)
 	theme := Overlay(themes.Default, fstest.MapFS{"layouts/base.html": {Data: []byte(
 		`{{define "kind-and-depth"}}[{{.Kind}} {{.Root}}]{{end}}<!DOCTYPE html><title>{{.Title}}</title>{{.Cached "kind-and-depth"}}<main>{{template "main" .}}</main>`)}})
 	mem := output.NewMemory()

@@ -47,17 +47,7 @@ func (p *CustomerPage) Cached(name string) (template.HTML, error) {
 	if p.r == nil || p.tmpl == nil {
 		return "", fmt.Errorf("Cached %q: not a page of a site", name)
 	}
-	k := fragmentKey{"customer/" + p.layout, name, p.Kind, p.Root}
-	if h, ok := p.r.fragments.Load(k); ok {
-		return h.(template.HTML), nil
-	}
-	var b strings.Builder
-	if err := p.tmpl.ExecuteTemplate(&b, name, p); err != nil {
-		return "", err
-	}
-	h := template.HTML(b.String())
-	p.r.fragments.Store(k, h)
-	return h, nil
+	return p.r.fragment(fragmentKey{"customer/" + p.layout, name, p.Kind, p.Root}, p.tmpl, p)
 }
 
 // Items returns the "incident-item" of each of the page's incidents, with

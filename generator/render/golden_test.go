@@ -48,9 +48,9 @@ var goldenFiles = []string{
 	"customer/api/incidents.json",
 }
 
-// renderTestSite loads testdata/site with "today" fixed at 1 March 2026,
-// midnight in Paris, and renders it into memory with the default theme.
-func renderTestSite(t *testing.T, drafts bool) (*output.Memory, Stats) {
+// loadTestSite loads testdata/site with "today" fixed at 1 March 2026,
+// midnight in Paris.
+func loadTestSite(t *testing.T, drafts bool) (*site.Site, *config.Config, time.Time) {
 	t.Helper()
 	cfg, err := config.Load(filepath.Join("testdata", "site", "hindsight.yaml"), true)
 	if err != nil {
@@ -64,6 +64,14 @@ func renderTestSite(t *testing.T, drafts bool) (*output.Memory, Stats) {
 		}
 		t.Fatal("cannot load testdata/site")
 	}
+	return s, cfg, now
+}
+
+// renderTestSite loads testdata/site and renders it into memory with the
+// default theme.
+func renderTestSite(t *testing.T, drafts bool) (*output.Memory, Stats) {
+	t.Helper()
+	s, cfg, now := loadTestSite(t, drafts)
 	mem := output.NewMemory()
 	stats, err := Render(s, mem, Options{Theme: themes.Default, Metrics: metrics.New(cfg, s.Incidents, now),
 		Customer: customer.New(s, metrics.DefaultWeights(cfg.Severities))})

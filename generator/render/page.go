@@ -43,21 +43,26 @@ func (p *Page) Cached(name string) (template.HTML, error) {
 	if layout == "" { // a list entry, rendered on its own
 		layout = "incidents.html"
 	}
-	k := fragmentKey{layout, name, p.Kind, p.Root}
-	if h, ok := p.r.fragments.Load(k); ok {
+	return p.r.fragment(fragmentKey{layout, name, p.Kind, p.Root}, p.r.tmpl[layout], p)
+}
+
+// fragmentKey names a partial rendered by Page.Cached or CustomerPage.Cached.
+type fragmentKey struct{ layout, name, kind, root string }
+
+// fragment returns the partial k.name of tmpl executed with dot, rendered
+// the first time k is asked for.
+func (r *renderer) fragment(k fragmentKey, tmpl *template.Template, dot any) (template.HTML, error) {
+	if h, ok := r.fragments.Load(k); ok {
 		return h.(template.HTML), nil
 	}
 	var b strings.Builder
-	if err := p.r.tmpl[layout].ExecuteTemplate(&b, name, p); err != nil {
+	if err := tmpl.ExecuteTemplate(&b, k.name, dot); err != nil {
 		return "", err
 	}
 	h := template.HTML(b.String())
-	p.r.fragments.Store(k, h)
+	r.fragments.Store(k, h)
 	return h, nil
 }
-
-// fragmentKey names a partial rendered by Page.Cached.
-type fragmentKey struct{ layout, name, kind, root string }
 
 // Rows returns the "incident-row" of each of the page's incidents, with
 // links made relative to this page.
