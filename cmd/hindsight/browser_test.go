@@ -81,6 +81,17 @@ const settle = `new Promise(function (resolve) {
   })();
 })`
 
+// openSettled opens url in the browser and waits for the page to settle.
+func openSettled(t *testing.T, ctx context.Context, url string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](settle, chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func firstDir(t *testing.T, dir string) string {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -236,12 +247,7 @@ func TestEveryPageInBrowser(t *testing.T) {
 func TestLiveReloadInBrowser(t *testing.T) {
 	ctx := browser.New(t)
 	s := startLive(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(s.srv.URL+"/incidents/inc-2025-001/")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](settle, chromedp.EvalAwaitPromise)); err != nil {
-		t.Fatal(err)
-	}
+	openSettled(t, ctx, s.srv.URL+"/incidents/inc-2025-001/")
 	// Set on the window, it is gone if the page reloads.
 	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded = true`)); err != nil {
 		t.Fatal(err)
@@ -280,12 +286,7 @@ func TestLiveReloadInBrowser(t *testing.T) {
 	}
 
 	// The incidents index, filtered to SEV1.
-	if err := chromedp.Do(ctx, chromedp.Navigate(s.srv.URL+"/incidents/?severity=SEV1")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](settle, chromedp.EvalAwaitPromise)); err != nil {
-		t.Fatal(err)
-	}
+	openSettled(t, ctx, s.srv.URL+"/incidents/?severity=SEV1")
 	chromedp.Run(ctx, chromedp.Evaluate[bool](`window.notReloaded = true`))
 	time.Sleep(300 * time.Millisecond)
 	const shown = `Array.from(document.querySelectorAll('table.incidents tbody tr')).filter(function (r) { return !r.hidden; })`
@@ -316,12 +317,7 @@ func TestLiveReloadInBrowser(t *testing.T) {
 func TestSearchPageFollowsEdits(t *testing.T) {
 	ctx := browser.New(t)
 	s := startLive(t)
-	if err := chromedp.Do(ctx, chromedp.Navigate(s.srv.URL+"/search/?q=zyxwordlive")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[string](settle, chromedp.EvalAwaitPromise)); err != nil {
-		t.Fatal(err)
-	}
+	openSettled(t, ctx, s.srv.URL+"/search/?q=zyxwordlive")
 	state := `(function(){var s=document.getElementById('search');return s.dataset.source+' '+s.querySelectorAll('.search-result').length})()`
 	if got, _ := chromedp.Run(ctx, chromedp.Evaluate[string](state)); got != "api 0" {
 		t.Fatalf("before the edit: source and results %q, want \"api 0\"", got)
