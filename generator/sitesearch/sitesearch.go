@@ -161,17 +161,21 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	}
 	prefix := urlPrefix(docs)
 	var shards []*shard
-	cur := &shard{prefix: prefix}
+	// seen[d] is the number of the last shard to show document d: the
+	// shards are cut in order, so it answers "does the current one?"
+	// without a set per shard.
+	seen := make([]int32, len(docs))
+	cur := &shard{prefix: prefix, num: 1}
 	for i, n := range names {
 		e := entries[i]
 		size := e.size
 		for _, c := range e.cards {
-			if _, ok := cur.docs[c.doc]; !ok {
+			if seen[c.doc] != cur.num {
 				size += cardDocSize(&docs[c.doc], prefix)
 			}
 		}
 		for _, d := range e.titles {
-			if _, ok := cur.docs[d]; !ok {
+			if seen[d] != cur.num {
 				size += cardDocSize(&docs[d], prefix)
 			}
 		}
@@ -182,9 +186,9 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 		if len(cur.terms) > 0 && cur.size+size > opts.ShardBytes &&
 			(!related(cur.terms[len(cur.terms)-1], n) || cur.size+size > 2*opts.ShardBytes) {
 			shards = append(shards, cur)
-			cur = &shard{prefix: prefix}
+			cur = &shard{prefix: prefix, num: cur.num + 1}
 		}
-		cur.add(n, e, docs)
+		cur.add(n, e, seen)
 		cur.size += size
 	}
 	if len(cur.terms) > 0 {
@@ -200,7 +204,7 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	encoded := make([][]byte, len(shards))
 	parallel(len(shards), func(i int) {
 		bounds[i] = shards[i].first
-		encoded[i] = shards[i].encode(fmt.Sprintf("t/%d.js", i))
+		encoded[i] = shards[i].encode(fmt.Sprintf("t/%d.js", i), docs)
 	})
 	for i, b := range encoded {
 		files[fmt.Sprintf("t/%d.js", i)] = b
@@ -339,10 +343,10 @@ func addAliases(shards []*shard, vocab []vocabulary, terms map[string]*term, ent
 		alias := entries[i]
 		sh.aliases[f[0]] = sh.value(alias)
 		for _, c := range alias.cards {
-			sh.addDoc(c.doc, docs)
+			sh.addLater(c.doc)
 		}
 		for _, d := range alias.titles {
-			sh.addDoc(d, docs)
+			sh.addLater(d)
 		}
 	}
 	return nil
@@ -366,7 +370,7 @@ func urlPrefix(docs []Doc) string {
 // related reports whether two neighbouring words should share a shard: the
 // first begins the second, or they share their first four letters.
 func related(a, b string) bool {
-	if strings.ContainsAny(a+b, "0123456789") { // numbers, versions, times: no words to type
+	if strings.ContainsAny(a, "0123456789") || strings.ContainsAny(b, "0123456789") { // numbers, versions, times: no words to type
 		return false
 	}
 	if strings.HasPrefix(b, a) {
@@ -1051,22 +1055,46 @@ type shard struct {
 	first   string
 	terms   []string
 	entries []entry // of terms
-	docs    map[int32][]string
+	docs    []int32 // the documents its cards and titles show, each once
+	num     int32   // its number from 1, as Build's seen knows it
+	later   map[int32]bool
 	size    int
 }
 
-func (s *shard) add(name string, e entry, docs []Doc) {
-	if s.docs == nil {
+// add appends a term and the documents it shows; seen is Build's.
+func (s *shard) add(name string, e entry, seen []int32) {
+	if len(s.terms) == 0 {
 		s.first = name
-		s.docs = map[int32][]string{}
 	}
 	s.terms = append(s.terms, name)
 	s.entries = append(s.entries, e)
 	for _, c := range e.cards {
-		s.addDoc(c.doc, docs)
+		s.addDoc(c.doc, seen)
 	}
 	for _, d := range e.titles {
-		s.addDoc(d, docs)
+		s.addDoc(d, seen)
+	}
+}
+
+func (s *shard) addDoc(n int32, seen []int32) {
+	if seen[n] != s.num {
+		seen[n] = s.num
+		s.docs = append(s.docs, n)
+	}
+}
+
+// addLater adds a document once every shard is cut, when seen no longer
+// knows which documents this one shows.
+func (s *shard) addLater(n int32) {
+	if s.later == nil {
+		s.later = make(map[int32]bool, len(s.docs))
+		for _, d := range s.docs {
+			s.later[d] = true
+		}
+	}
+	if !s.later[n] {
+		s.later[n] = true
+		s.docs = append(s.docs, n)
 	}
 }
 
@@ -1084,16 +1112,9 @@ func (s *shard) value(e entry) []any {
 	return v
 }
 
-func (s *shard) addDoc(n int32, docs []Doc) {
-	if _, ok := s.docs[n]; !ok {
-		d := &docs[n]
-		s.docs[n] = []string{strings.TrimPrefix(d.URL, s.prefix), d.Title}
-	}
-}
-
 func cardDocSize(d *Doc, prefix string) int { return len(d.URL) - len(prefix) + len(d.Title) + 12 }
 
-func (s *shard) encode(name string) []byte {
+func (s *shard) encode(name string, docs []Doc) []byte {
 	// Written by hand rather than by encoding/json, which took a tenth of
 	// the index's time on reflection over these maps; the keys are sorted
 	// as encoding/json sorts them, and TestShardJSON checks the two agree.
@@ -1108,9 +1129,9 @@ func (s *shard) encode(name string) []byte {
 		b = append(b, ',')
 	}
 	b = append(b, `"docs":{`...)
-	keys := make([]string, 0, len(s.docs))
-	for k := range s.docs {
-		keys = append(keys, strconv.Itoa(int(k)))
+	keys := make([]string, len(s.docs))
+	for i, n := range s.docs {
+		keys[i] = strconv.Itoa(int(n))
 	}
 	slices.Sort(keys)
 	for i, k := range keys {
@@ -1118,13 +1139,13 @@ func (s *shard) encode(name string) []byte {
 			b = append(b, ',')
 		}
 		n, _ := strconv.Atoi(k)
-		d := s.docs[int32(n)]
+		d := &docs[n]
 		b = append(b, '"')
 		b = append(b, k...)
 		b = append(b, `":[`...)
-		b = appendJSONString(b, d[0])
+		b = appendJSONString(b, strings.TrimPrefix(d.URL, s.prefix))
 		b = append(b, ',')
-		b = appendJSONString(b, d[1])
+		b = appendJSONString(b, d.Title)
 		b = append(b, ']')
 	}
 	b = append(b, `},"terms":{`...)

@@ -233,20 +233,26 @@ func TestStop(t *testing.T) {
 func TestShardJSON(t *testing.T) {
 	awkward := []string{`quote " and \ backslash`, "</script><b>&amp;", "tab\tnew\nline\rcr\x01\x1f", "sep\u2028par\u2029",
 		"bad \xff utf-8", "café 🙂", ""}
-	docs := make([]Doc, len(awkward))
-	for i, s := range awkward {
+	// Twelve documents, so that "10" sorts before "2" as JSON object keys do.
+	docs := make([]Doc, 12)
+	for i := range docs {
+		s := awkward[i%len(awkward)]
 		docs[i] = Doc{URL: "incidents/" + s + "/", Title: s}
 	}
-	sh := &shard{prefix: "incidents/"}
+	sh := &shard{prefix: "incidents/", num: 1}
+	seen := make([]int32, len(docs))
 	for i, s := range awkward {
 		e := entry{df: i + 1, postings: "AB" + s, cards: []card{{int32(i), "snippet " + s}}, titles: []int32{int32((i + 1) % len(docs))}}
 		if i%2 == 0 {
 			e.syn = "syn" + s
 		}
-		sh.add(fmt.Sprintf("term%d%s", i, s), e, docs)
+		sh.add(fmt.Sprintf("term%d%s", i, s), e, seen)
 	}
+	sh.addLater(11)
+	sh.addLater(3) // already shown
+	sh.addLater(10)
 	sh.aliases = map[string]any{"donné": 0}
-	got := sh.encode("t/7.js")
+	got := sh.encode("t/7.js", docs)
 	if bytes.ContainsAny(got, "<\u2028\u2029") {
 		t.Errorf("the shard holds < or a raw line separator: %s", got)
 	}
@@ -261,8 +267,11 @@ func TestShardJSON(t *testing.T) {
 	}
 	want := map[string]any{"aliases": sh.aliases}
 	wdocs := map[string]any{}
-	for k, d := range sh.docs {
-		wdocs[fmt.Sprint(k)] = d
+	for _, n := range sh.docs {
+		wdocs[fmt.Sprint(n)] = []string{strings.TrimPrefix(docs[n].URL, "incidents/"), docs[n].Title}
+	}
+	if len(wdocs) != 10 || len(sh.docs) != 10 {
+		t.Errorf("the shard shows %d documents (%d distinct), want 10: %v", len(sh.docs), len(wdocs), sh.docs)
 	}
 	terms := map[string]any{}
 	for i, name := range sh.terms {
