@@ -59,13 +59,24 @@ func Diff(old, new []byte) (patches []Patch, ok bool) {
 		return nil, false
 	}
 	// On two cores: a list page of a large knowledge base weighs megabytes.
+	// The bytes the two pages begin with are read once: the old page's
+	// reading hands its state at their end to the new page's, which goes
+	// on from there (an edit to one row of the incidents index leaves, on
+	// average, half the page to read a second time).
 	var (
 		nt  *tree
 		ok2 bool
 		wg  sync.WaitGroup
 	)
-	wg.Go(func() { nt, ok2 = parse(new) })
-	ot, ok1 := parse(old)
+	from := make(chan *state, 1)
+	wg.Go(func() {
+		if st := <-from; st != nil {
+			nt, ok2 = st.run(new)
+		} else {
+			nt, ok2 = parse(new)
+		}
+	})
+	ot, ok1 := parseHanding(old, commonPrefix(old, new), from)
 	wg.Wait()
 	defer ot.release()
 	defer nt.release()
@@ -303,16 +314,115 @@ func quick(name []byte) int {
 // parse reads the elements of a page; ok is false where the page leaves
 // what the package reads.
 func parse(b []byte) (*tree, bool) {
-	t := &tree{}
+	return newState(b).run(b)
+}
+
+// state is parse's: the elements read so far, those still open, and
+// where the reading is.
+type state struct {
+	t       *tree
+	stack   []int32 // the open elements, outermost first
+	foreign int     // depth inside svg or math
+	i       int     // every byte before i is read
+	watched
+}
+
+func newState(b []byte) *state {
+	st := &state{t: &tree{}}
 	if n := bytes.Count(b, []byte("<")); n > 1024 {
 		if p, ok := pool.Get().(*[]node); ok && cap(*p) >= n {
-			t.nodes = (*p)[:0]
+			st.t.nodes = (*p)[:0]
 		} else {
-			t.nodes = make([]node, 0, n+n/8)
+			st.t.nodes = make([]node, 0, n+n/8)
 		}
 	}
-	var stack []int32
-	foreign := 0 // depth inside svg or math
+	return st
+}
+
+// handWindow is how far before the end of the bytes two pages share
+// parseHanding starts to note its state, one tag after another.
+const handWindow = 16 << 10
+
+// parseHanding is parse, which also hands to another reading, on to, its
+// state once it has read the first shared bytes of b (or less; nil when no
+// state it noted will do): that reading can go on with a page that begins
+// with the same bytes.
+func parseHanding(b []byte, shared int, to chan<- *state) (*tree, bool) {
+	st := newState(b)
+	st.watch, st.shared, st.to = shared, max(shared-handWindow, 0), to
+	t, ok := st.run(b)
+	if st.to != nil { // the page ended, or could not be read, first
+		st.handOff()
+	}
+	return t, ok
+}
+
+// A state being watched (parseHanding) notes itself at each tag from
+// shared-handWindow on, and hands the last note taken with i at most
+// watch on once i passes it.
+type watched struct {
+	watch, shared int
+	to            chan<- *state
+	note          *note
+}
+
+// note is a state as it was, small enough to take at every tag: the
+// elements open then, and of each its children so far.
+type note struct {
+	i, nodes, roots, foreign int
+	stack                    []int32
+	shells                   [][3]int32 // first, last and count of each open element
+}
+
+func (st *state) take() {
+	n := st.note
+	if n == nil {
+		n = &note{}
+		st.note = n
+	}
+	n.i, n.nodes, n.roots, n.foreign = st.i, len(st.t.nodes), len(st.t.roots), st.foreign
+	n.stack = append(n.stack[:0], st.stack...)
+	n.shells = n.shells[:0]
+	for _, id := range st.stack {
+		nd := &st.t.nodes[id]
+		n.shells = append(n.shells, [3]int32{nd.first, nd.last, nd.count})
+	}
+}
+
+// handOff sends the state of the last note on, as its own copy: the
+// elements closed by then are as they will stay, and the open ones are
+// put back as they were.
+func (st *state) handOff() {
+	to, n := st.to, st.note
+	st.to = nil
+	if n == nil {
+		to <- nil
+		return
+	}
+	c := &state{t: &tree{}, foreign: n.foreign, i: n.i}
+	if p, ok := pool.Get().(*[]node); ok && cap(*p) >= cap(st.t.nodes) {
+		c.t.nodes = (*p)[:n.nodes]
+	} else {
+		c.t.nodes = make([]node, n.nodes, max(cap(st.t.nodes), n.nodes))
+	}
+	copy(c.t.nodes, st.t.nodes[:n.nodes])
+	c.t.roots = append([]int32(nil), st.t.roots[:n.roots]...)
+	c.stack = append([]int32(nil), n.stack...)
+	for k, id := range n.stack {
+		nd := &c.t.nodes[id]
+		nd.first, nd.last, nd.count = n.shells[k][0], n.shells[k][1], n.shells[k][2]
+		if nd.last >= 0 {
+			c.t.nodes[nd.last].next = -1
+		}
+	}
+	to <- c
+}
+
+// run reads b from st.i on; b begins with the bytes st has read. The
+// state is kept in locals while it reads, and put back in st where a note
+// or the hand-off needs it.
+func (st *state) run(b []byte) (*tree, bool) {
+	t, stack, foreign, i := st.t, st.stack, st.foreign, st.i
 	top := func() *node { return &t.nodes[stack[len(stack)-1]] }
 	pop := func(close, end int) {
 		n := top()
@@ -322,7 +432,18 @@ func parse(b []byte) (*tree, bool) {
 			foreign--
 		}
 	}
-	for i := 0; i < len(b); {
+	// peeked is where the bytes a < that begins no tag was told by end:
+	// a state depends on them too, though they are read again as text.
+	peeked := 0
+	for i < len(b) {
+		if st.to != nil && i >= st.shared {
+			st.stack, st.foreign, st.i = stack, foreign, i
+			if i > st.watch {
+				st.handOff()
+			} else if peeked <= st.watch {
+				st.take()
+			}
+		}
 		lt := bytes.IndexByte(b[i:], '<')
 		if lt < 0 {
 			break
@@ -422,6 +543,7 @@ func parse(b []byte) (*tree, bool) {
 			t.nodes = append(t.nodes, nd)
 			stack = append(stack, id)
 		default:
+			peeked = i + 3
 			i++ // a < that begins no tag is text
 		}
 	}
@@ -432,7 +554,20 @@ func parse(b []byte) (*tree, bool) {
 		}
 		pop(len(b), len(b))
 	}
+	st.stack, st.foreign, st.i = stack, foreign, i
 	return t, true
+}
+
+// commonPrefix is how many bytes a and b begin with alike.
+func commonPrefix(a, b []byte) int {
+	n := min(len(a), len(b))
+	i := 0
+	for ; i+64 <= n && bytes.Equal(a[i:i+64], b[i:i+64]); i += 64 {
+	}
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return i
 }
 
 // endTag returns where the end tag of a raw-text element named name begins

@@ -3,6 +3,7 @@ package htmldiff
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -158,6 +159,7 @@ func FuzzDiff(f *testing.F) {
 	f.Add([]byte(page), []byte(strings.Replace(page, "<tbody>\n", "<tbody><tr><td>x</td></tr>", 1)))
 	f.Add([]byte("<html><body><p>a<p>b</body></html>"), []byte("<html><body><p>a<p>c</body></html>"))
 	f.Fuzz(func(t *testing.T, old, new []byte) {
+		checkHandOff(t, old, new, commonPrefix(old, new))
 		patches, ok := Diff(old, new)
 		if !ok {
 			return
@@ -177,6 +179,63 @@ func FuzzDiff(f *testing.F) {
 			}
 		}
 	})
+}
+
+// checkHandOff checks that the new page, read on from the state the old
+// page's reading hands on after shared bytes, reads as it does alone.
+func checkHandOff(t *testing.T, old, new []byte, shared int) {
+	t.Helper()
+	from := make(chan *state, 1)
+	parseHanding(old, shared, from)
+	st := <-from
+	if st == nil {
+		return // no state to hand on: Diff reads the new page alone
+	}
+	if st.i > shared {
+		t.Fatalf("the state handed on has read %d bytes, more than the %d shared", st.i, shared)
+	}
+	got, gok := st.run(new)
+	want, wok := parse(new)
+	if gok != wok || gok && (!slices.Equal(got.nodes, want.nodes) || !slices.Equal(got.roots, want.roots)) {
+		t.Fatalf("after %d shared bytes, the new page read on from the old one's state differs from the new page read alone (ok %v, %v)\nold %q\nnew %q",
+			shared, gok, wok, old, new)
+	}
+}
+
+// TestHandOff: for every count of shared bytes, at whatever the old page
+// holds there (inside a tag, a comment, an SVG, a list of optional end
+// tags), the new page read on from the old one's state is the new page.
+func TestHandOff(t *testing.T) {
+	for _, edit := range [][2]string{
+		{"Certificate expired", "Certificate renewed"},
+		{"<tbody>\n", "<tbody><tr><td>x</td></tr>"},
+		{"<li>two</ul>", "<li>two<li>three</ul>"},
+		{"<tr data-id=\"b\"><td>2026-01-01</td><td><a href=\"incidents/b/\">Certificate expired</a></td></tr>\n", ""}, // the last row goes
+		{"<tr data-id=\"b\">", "<tr data-id=\"c\">"},
+		{`<text x="1">4</text>`, `<text x="1">5</text>`},
+		{"</body>", "<p>late</p></body>"},
+		{"<!-- a comment", "<!-- the comment"},
+	} {
+		old := []byte(page)
+		new := []byte(strings.Replace(page, edit[0], edit[1], 1))
+		for shared := range commonPrefix(old, new) + 1 {
+			checkHandOff(t, old, new, shared)
+		}
+	}
+	// A < that begins no tag is read by what follows it, which the two
+	// pages may not share.
+	for _, pair := range [][2]string{{"<p>1 <0</p>", "<p>1 <A0</p>"}, {"<p>1 <", "<p>1 <a>"}, {"<p><!x</p>", "<p><!-- x --></p>"}} {
+		old, new := []byte(pair[0]), []byte(pair[1])
+		for shared := range commonPrefix(old, new) + 1 {
+			checkHandOff(t, old, new, shared)
+		}
+	}
+	// A page longer than the window in which states are noted.
+	old, new := largeList()
+	p := commonPrefix(old, new)
+	for _, shared := range []int{0, 1, handWindow - 1, handWindow, p / 2, p - 1, p} {
+		checkHandOff(t, old, new, shared)
+	}
 }
 
 // largeList is a page like the incidents index of 10,000 postmortems (a
