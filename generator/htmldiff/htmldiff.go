@@ -349,7 +349,7 @@ const handWindow = 16 << 10
 // with the same bytes.
 func parseHanding(b []byte, shared int, to chan<- *state) (*tree, bool) {
 	st := newState(b)
-	st.watch, st.shared, st.to = shared, max(shared-handWindow, 0), to
+	st.shared, st.noteFrom, st.to = shared, max(shared-handWindow, 0), to
 	t, ok := st.run(b)
 	if st.to != nil { // the page ended, or could not be read, first
 		st.handOff()
@@ -358,12 +358,12 @@ func parseHanding(b []byte, shared int, to chan<- *state) (*tree, bool) {
 }
 
 // A state being watched (parseHanding) notes itself at each tag from
-// shared-handWindow on, and hands the last note taken with i at most
-// watch on once i passes it.
+// noteFrom on while every byte it was decided by is shared, and hands the
+// last note on once i passes the shared bytes.
 type watched struct {
-	watch, shared int
-	to            chan<- *state
-	note          *note
+	shared, noteFrom int // the bytes b shares with the other page; where noting begins
+	to               chan<- *state
+	note             *note
 }
 
 // note is a state as it was, small enough to take at every tag: the
@@ -436,11 +436,11 @@ func (st *state) run(b []byte) (*tree, bool) {
 	// a state depends on them too, though they are read again as text.
 	peeked := 0
 	for i < len(b) {
-		if st.to != nil && i >= st.shared {
+		if st.to != nil && i >= st.noteFrom {
 			st.stack, st.foreign, st.i = stack, foreign, i
-			if i > st.watch {
+			if i > st.shared {
 				st.handOff()
-			} else if peeked <= st.watch {
+			} else if peeked <= st.shared {
 				st.take()
 			}
 		}
