@@ -3,7 +3,6 @@ package render
 import (
 	"html"
 	"html/template"
-	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -58,8 +57,12 @@ func fishbone(cats []postmortem.Category, effect, id string, t func(string) stri
 	b = append(b, `">`...)
 	b = append(b, esc(describe(cats))...)
 	b = append(b, `</desc>`...)
-	b = appendTag(b, `<line class="spine" x1="`, spineX0, `" y1="`, float64(mid), `" x2="`, headX, `" y2="`, float64(mid), `"/>`)
-	b = appendTag(b, `<rect class="head" x="`, headX, `" y="`, float64(mid-30), `" width="`, width-headX-4, `" height="60" rx="6`, noNumber, `"/>`)
+	b = appendXY(b, `<line class="spine" x1="`, spineX0, `" y1="`, float64(mid))
+	b = appendXY(b, `" x2="`, headX, `" y2="`, float64(mid))
+	b = append(b, `"/>`...)
+	b = appendXY(b, `<rect class="head" x="`, headX, `" y="`, float64(mid-30))
+	b = appendXY(b, `" width="`, width-headX-4, `" height="`, 60)
+	b = append(b, `" rx="6"/>`...)
 	b = appendWrapped(b, effect, headX+8, mid-8, 20, 2)
 	for i, c := range cats {
 		side := -1 // above
@@ -70,12 +73,15 @@ func fishbone(cats []postmortem.Category, effect, id string, t func(string) stri
 		xEnd := float64(spineX0) + seg*float64(j+1) - 8
 		xStart := xEnd - float64(boneH-10)*0.45
 		yStart := float64(mid + side*(boneH-10))
-		b = appendTag(b, `<g class="bone"><line x1="`, xStart, `" y1="`, yStart, `" x2="`, xEnd, `" y2="`, float64(mid), `"/>`)
+		b = appendXY(b, `<g class="bone"><line x1="`, xStart, `" y1="`, yStart)
+		b = appendXY(b, `" x2="`, xEnd, `" y2="`, float64(mid))
+		b = append(b, `"/>`...)
 		labelY := yStart - 6
 		if side > 0 {
 			labelY = yStart + 16
 		}
-		b = appendTag(b, `<text class="category" x="`, xStart, `" y="`, labelY, `" text-anchor="middle">`, noNumber, "", noNumber, "")
+		b = appendXY(b, `<text class="category" x="`, xStart, `" y="`, labelY)
+		b = append(b, `" text-anchor="middle">`...)
 		b = append(b, esc(categoryLabel(c.Name, t))...)
 		b = append(b, `</text>`...)
 		for k, cause := range c.Causes {
@@ -88,8 +94,10 @@ func fishbone(cats []postmortem.Category, effect, id string, t func(string) stri
 				r := []rune(short)
 				short = string(r[:maxChars-1]) + "…"
 			}
-			b = appendTag(b, `<line class="twig" x1="`, x-24, `" y1="`, y, `" x2="`, x, `" y2="`, y, `"/>`)
-			b = appendTag(b, `<text class="cause" x="`, x-28, `" y="`, y+4, `" text-anchor="end"><title>`, noNumber, "", noNumber, "")
+			b = appendXY(b, `<line class="twig" x1="`, x-24, `" y1="`, y)
+			b = appendXY(b, `" x2="`, x, `" y2="`, y)
+			b = appendXY(b, `"/><text class="cause" x="`, x-28, `" y="`, y+4)
+			b = append(b, `" text-anchor="end"><title>`...)
 			b = append(b, esc(cause)...)
 			b = append(b, `</title>`...)
 			b = append(b, esc(short)...)
@@ -101,22 +109,13 @@ func fishbone(cats []postmortem.Category, effect, id string, t func(string) stri
 	return template.HTML(b)
 }
 
-// noNumber, in appendTag, leaves a place without a number.
-const noNumber = math.MaxFloat64
-
-// appendTag appends the four pieces of text, each followed by its number
-// rounded to a whole (as %.0f writes it), and then end.
-func appendTag[A, B, C, D int | float64](b []byte, s1 string, n1 A, s2 string, n2 B, s3 string, n3 C, s4 string, n4 D, end string) []byte {
-	for _, p := range [4]struct {
-		s string
-		n float64
-	}{{s1, float64(n1)}, {s2, float64(n2)}, {s3, float64(n3)}, {s4, float64(n4)}} {
-		b = append(b, p.s...)
-		if p.n != noNumber {
-			b = strconv.AppendFloat(b, p.n, 'f', 0, 64)
-		}
-	}
-	return append(b, end...)
+// appendXY appends before, x, between and y, the numbers rounded to a
+// whole as %.0f rounds them.
+func appendXY(b []byte, before string, x float64, between string, y float64) []byte {
+	b = append(b, before...)
+	b = strconv.AppendFloat(b, x, 'f', 0, 64)
+	b = append(b, between...)
+	return strconv.AppendFloat(b, y, 'f', 0, 64)
 }
 
 func esc(s string) string { return html.EscapeString(s) }
@@ -147,7 +146,8 @@ func appendWrapped(b []byte, s string, x, y, width, lines int) []byte {
 		if last && len(words) > 0 {
 			line += "…"
 		}
-		b = appendTag(b, `<text class="effect" x="`, x, `" y="`, y+n*16, `">`, noNumber, "", noNumber, "")
+		b = appendXY(b, `<text class="effect" x="`, float64(x), `" y="`, float64(y+n*16))
+		b = append(b, `">`...)
 		b = append(b, esc(line)...)
 		b = append(b, `</text>`...)
 		n++
