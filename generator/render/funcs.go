@@ -11,53 +11,100 @@ import (
 	"github.com/hindsight-sre/hindsight/generator/postmortem"
 )
 
-// funcs are the template functions every layout can use. They are documented
-// in docs/theming.md.
-func funcs(tr map[string]string, loc *time.Location, now time.Time) template.FuncMap {
-	t := func(key string) string {
+// formats are the formatting functions of the layouts for one site's
+// translations, time zone and day: funcs gives them to the templates, and
+// the compiled incident page (incident.go) calls them directly.
+type formats struct {
+	t   func(key string) string
+	loc *time.Location
+	now time.Time
+}
+
+// newFormats returns the formats of a translation table, zone and day.
+func newFormats(tr map[string]string, loc *time.Location, now time.Time) formats {
+	return formats{t: func(key string) string {
 		if s, ok := tr[key]; ok {
 			return s
 		}
 		return key
+	}, loc: loc, now: now}
+}
+
+// datetime formats a time in the site's time zone: 2025-03-14 09:12 CET.
+func (f formats) datetime(tm time.Time) string {
+	if tm.IsZero() {
+		return ""
 	}
+	return tm.In(f.loc).Format("2006-01-02 15:04 MST")
+}
+
+// when formats a time, or only its day when it is midnight (a
+// retrospective written as a date).
+func (f formats) when(tm time.Time) string {
+	if tm.IsZero() {
+		return ""
+	}
+	l := tm.In(f.loc)
+	if l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 {
+		return l.Format("2006-01-02")
+	}
+	return l.Format("2006-01-02 15:04 MST")
+}
+
+// timetag writes a <time> element: machine-readable datetime attribute,
+// human text in the site's zone.
+func (f formats) timetag(tm time.Time) template.HTML {
+	if tm.IsZero() {
+		return ""
+	}
+	return template.HTML(`<time datetime="` + tm.Format(time.RFC3339) + `">` + tm.In(f.loc).Format("2006-01-02 15:04 MST") + `</time>`)
+}
+
+// date formats the day: 2025-03-14.
+func (f formats) date(tm time.Time) string {
+	if tm.IsZero() {
+		return ""
+	}
+	return tm.In(f.loc).Format("2006-01-02")
+}
+
+// duration formats a duration: 45 min, 2 h 05 min, 3 d 4 h.
+func (f formats) duration(d time.Duration) string { return formatDuration(d, f.t) }
+
+// since is the offset of tm from start: +12 min.
+func (f formats) since(start, tm time.Time) string {
+	if start.IsZero() || tm.IsZero() {
+		return ""
+	}
+	d := tm.Sub(start)
+	if d < 0 {
+		return "−" + formatDuration(-d, f.t)
+	}
+	return "+" + formatDuration(d, f.t)
+}
+
+// safeURL returns the link when it is http(s), mailto or relative, else "".
+func safeURL(s string) template.URL {
+	if s != "" && postmortem.SafeURL(s) { // most actions have no link
+		return template.URL(s)
+	}
+	return ""
+}
+
+// funcs are the template functions every layout can use. They are documented
+// in docs/theming.md.
+func funcs(tr map[string]string, loc *time.Location, now time.Time) template.FuncMap {
+	f := newFormats(tr, loc, now)
+	t := f.t
 	return template.FuncMap{
 		// T translates a UI string key.
-		"T": t,
-		// datetime formats a time in the site's time zone: 2025-03-14 09:12 CET.
-		"datetime": func(tm time.Time) string {
-			if tm.IsZero() {
-				return ""
-			}
-			return tm.In(loc).Format("2006-01-02 15:04 MST")
-		},
-		// when formats a time, or only its day when it is midnight (a
-		// retrospective written as a date).
-		"when": func(tm time.Time) string {
-			if tm.IsZero() {
-				return ""
-			}
-			l := tm.In(loc)
-			if l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 {
-				return l.Format("2006-01-02")
-			}
-			return l.Format("2006-01-02 15:04 MST")
-		},
-		// timetag writes a <time> element: machine-readable datetime
-		// attribute, human text in the site's zone. One call instead of
-		// iso + datetime, on pages that show many times.
-		"timetag": func(tm time.Time) template.HTML {
-			if tm.IsZero() {
-				return ""
-			}
-			return template.HTML(`<time datetime="` + tm.Format(time.RFC3339) + `">` + tm.In(loc).Format("2006-01-02 15:04 MST") + `</time>`)
-		},
-		// date formats the day: 2025-03-14.
-		"date": func(tm time.Time) string {
-			if tm.IsZero() {
-				return ""
-			}
-			return tm.In(loc).Format("2006-01-02")
-		},
+		"T":        t,
+		"datetime": f.datetime,
+		"when":     f.when,
+		// timetag: one call instead of iso + datetime, on pages that
+		// show many times.
+		"timetag": f.timetag,
+		"date":    f.date,
 		// iso formats a machine-readable time for <time datetime>.
 		"iso": func(tm time.Time) string {
 			if tm.IsZero() {
@@ -65,19 +112,8 @@ func funcs(tr map[string]string, loc *time.Location, now time.Time) template.Fun
 			}
 			return tm.Format(time.RFC3339)
 		},
-		// duration formats a duration: 45 min, 2 h 05 min, 3 d 4 h.
-		"duration": func(d time.Duration) string { return formatDuration(d, t) },
-		// since is the offset of tm from start: +12 min.
-		"since": func(start, tm time.Time) string {
-			if start.IsZero() || tm.IsZero() {
-				return ""
-			}
-			d := tm.Sub(start)
-			if d < 0 {
-				return "−" + formatDuration(-d, t)
-			}
-			return "+" + formatDuration(d, t)
-		},
+		"duration": f.duration,
+		"since":    f.since,
 		// inline escapes short text and turns `code` spans into <code>.
 		"inline": inline,
 		// markdown renders Markdown text safely.
@@ -87,13 +123,7 @@ func funcs(tr map[string]string, loc *time.Location, now time.Time) template.Fun
 		"customerMarkdown": markdown.Public,
 		// overdue reports whether an open action is past due.
 		"overdue": func(a postmortem.Action) bool { return a.Overdue(now) },
-		// safeURL returns the link when it is http(s), mailto or relative, else "".
-		"safeURL": func(s string) template.URL {
-			if s != "" && postmortem.SafeURL(s) { // most actions have no link
-				return template.URL(s)
-			}
-			return ""
-		},
+		"safeURL": safeURL,
 		// lower lower-cases a string (for CSS classes).
 		"lower": strings.ToLower,
 		// fishbone draws an Ishikawa diagram as inline SVG.

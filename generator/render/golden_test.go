@@ -50,7 +50,7 @@ var goldenFiles = []string{
 
 // loadTestSite loads testdata/site with "today" fixed at 1 March 2026,
 // midnight in Paris.
-func loadTestSite(t *testing.T, drafts bool) (*site.Site, *config.Config, time.Time) {
+func loadTestSite(t testing.TB, drafts bool) (*site.Site, *config.Config, time.Time) {
 	t.Helper()
 	cfg, err := config.Load(filepath.Join("testdata", "site", "hindsight.yaml"), true)
 	if err != nil {

@@ -77,6 +77,9 @@ type renderer struct {
 	stop         <-chan struct{} // Options.Stop
 	keepRuns     bool            // lists' runs are kept in rows (see Page.cached)
 	fragments    sync.Map        // fragmentKey → template.HTML (see Page.Cached)
+	// interpreted makes incident pages go through their templates even
+	// when the compiled page could write them (the tests compare the two).
+	interpreted bool
 }
 
 // stoppable is w, made to fail with ErrStopped once r.stop is closed: a
@@ -272,6 +275,20 @@ func (r *renderer) page(layout string, p *Page) error {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer putBuf(buf)
+	if layout == "incident.html" && p.Kind == "incident" && r.parsed.compiled && !r.interpreted {
+		b, err := r.incidentPage(buf.AvailableBuffer(), p)
+		if err != nil {
+			return fmt.Errorf("rendering %s with layouts/%s: %w", p.Path, layout, err)
+		}
+		if cap(b) > buf.Cap() { // keep the grown buffer for the next page
+			*buf = *bytes.NewBuffer(b[:0])
+		}
+		if err := r.write(p.Path, b); err != nil {
+			return err
+		}
+		r.pages.Add(1)
+		return nil
+	}
 	if err := r.tmpl[layout].ExecuteTemplate(r.stoppable(buf), "base.html", p); err != nil {
 		if errors.Is(err, ErrStopped) {
 			return err

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"html"
 	"html/template"
 	"io/fs"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/postmortem"
+	"github.com/hindsight-sre/hindsight/themes"
 )
 
 // rowPartials are the per-incident partials kept in Rows: an incident's row
@@ -137,6 +139,13 @@ type parsedTheme struct {
 	tr   map[string]string
 	fm   template.FuncMap
 	tmpl map[string]*template.Template
+	// formats are fm's formatting functions, for the compiled incident
+	// page; escapedTr is tr escaped as foldT escapes it.
+	formats   formats
+	escapedTr map[string]string
+	// compiled is whether incident pages are written by incidentPage:
+	// the site's layouts for them are the default theme's.
+	compiled bool
 
 	customerOnce sync.Once
 	customer     map[string]*template.Template
@@ -159,8 +168,37 @@ func (c *Rows) parsed(theme fs.FS, lang string, loc *time.Location, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	c.theme = &parsedTheme{theme: theme, lang: lang, loc: loc, now: now, tr: tr, fm: fm, tmpl: tmpl}
-	return c.theme, nil
+	pt := &parsedTheme{theme: theme, lang: lang, loc: loc, now: now, tr: tr, fm: fm, tmpl: tmpl,
+		formats: newFormats(tr, loc, now), escapedTr: make(map[string]string, len(tr))}
+	for k, v := range tr {
+		pt.escapedTr[k] = html.EscapeString(v)
+	}
+	if pt.compiled, err = defaultIncident(tmpl["incident.html"], tr, fm); err != nil {
+		return nil, err
+	}
+	c.theme = pt
+	return pt, nil
+}
+
+// folded is {{T "key"}} as foldT writes it into a layout.
+func (t *parsedTheme) folded(key string) string {
+	if s, ok := t.escapedTr[key]; ok {
+		return s
+	}
+	return key // foldT leaves the call, whose escaping keeps a key as it is
+}
+
+// defaultIncident reports whether the incident layout the site's theme
+// parsed to is the default theme's, parsed with the same translations.
+func defaultIncident(site *template.Template, tr map[string]string, fm template.FuncMap) (bool, error) {
+	if site == nil {
+		return false, nil
+	}
+	def, err := templates(themes.Default, "layouts", []string{"incident.html"}, tr, fm)
+	if err != nil {
+		return false, err
+	}
+	return sameTemplates(site, def["incident.html"], compiledIncidentTemplates), nil
 }
 
 // customerTemplates returns the customer site's templates, parsed once.

@@ -1,0 +1,253 @@
+package render
+
+import (
+	"bytes"
+	"html/template"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/hindsight-sre/hindsight/generator/config"
+	"github.com/hindsight-sre/hindsight/generator/customer"
+	"github.com/hindsight-sre/hindsight/generator/metrics"
+	"github.com/hindsight-sre/hindsight/generator/output"
+	"github.com/hindsight-sre/hindsight/generator/postmortem"
+	"github.com/hindsight-sre/hindsight/generator/site"
+	"github.com/hindsight-sre/hindsight/generator/synth"
+	"github.com/hindsight-sre/hindsight/themes"
+)
+
+// bothWays returns two renderers of s into memory: one writes incident
+// pages with the compiled page, the other with the templates.
+func bothWays(t testing.TB, s *site.Site, now time.Time) (compiled, interpreted *renderer) {
+	t.Helper()
+	for i := range 2 {
+		r, err := newRenderer(s, nil, Options{Theme: themes.Default, Metrics: metrics.New(s.Config, s.Incidents, now)},
+			func() *customer.Site { return customer.New(s, metrics.DefaultWeights(s.Config.Severities)) })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !r.parsed.compiled {
+			t.Fatal("the default theme's incident layout is not recognised as the default")
+		}
+		r.interpreted = i == 1
+		if i == 0 {
+			compiled = r
+		} else {
+			interpreted = r
+		}
+	}
+	return compiled, interpreted
+}
+
+// sameIncidentPage renders the page of inc both ways and fails if the two
+// differ.
+func sameIncidentPage(t testing.TB, compiled, interpreted *renderer, inc *postmortem.Postmortem) {
+	t.Helper()
+	var pages [2][]byte
+	for i, r := range [...]*renderer{compiled, interpreted} {
+		mem := output.NewMemory()
+		r.out = mem
+		if err := r.incidentJob(inc).run(); err != nil {
+			t.Fatal(err)
+		}
+		name := "incidents/" + inc.ID + "/index.html"
+		pages[i] = mem.Files[name]
+		if pages[i] == nil {
+			t.Fatalf("%s was not written", name)
+		}
+	}
+	if !bytes.Equal(pages[0], pages[1]) {
+		t.Fatalf("%s: the compiled page differs from the template's at %s", inc.Path, firstDiff(string(pages[1]), string(pages[0])))
+	}
+}
+
+// incidentBothWays checks every incident page of s.
+func incidentBothWays(t testing.TB, s *site.Site, now time.Time) {
+	t.Helper()
+	compiled, interpreted := bothWays(t, s, now)
+	for _, inc := range s.Incidents {
+		sameIncidentPage(t, compiled, interpreted, inc)
+	}
+}
+
+// TestCompiledIncident checks that the compiled incident page writes what
+// the default layouts write, for every incident of the test site (both
+// languages), of the example knowledge base and of a synthetic one.
+func TestCompiledIncident(t *testing.T) {
+	t.Run("testdata", func(t *testing.T) {
+		s, _, now := loadTestSite(t, true)
+		incidentBothWays(t, s, now)
+	})
+	t.Run("testdata-fr", func(t *testing.T) {
+		cfg, err := config.Load(filepath.Join("testdata", "site", "hindsight.yaml"), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg.Language = "fr"
+		now := time.Date(2026, 3, 1, 0, 0, 0, 0, cfg.Location)
+		s, diags := site.Load(os.DirFS(filepath.Join("testdata", "site", "content")), cfg, site.Options{Dir: "content", Drafts: true, Now: now})
+		if s == nil {
+			t.Fatal(diags)
+		}
+		incidentBothWays(t, s, now)
+	})
+	t.Run("example", func(t *testing.T) {
+		cfg, err := config.Load(filepath.Join("..", "..", "hindsight.yaml"), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 11, 24, 0, 0, 0, 0, cfg.Location)
+		s, diags := site.Load(os.DirFS(filepath.Join("..", "..", "content")), cfg, site.Options{Dir: "content", Drafts: true, Now: now})
+		if s == nil {
+			t.Fatal(diags)
+		}
+		incidentBothWays(t, s, now)
+	})
+	t.Run("synthetic", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := synth.Generate(dir, synth.Options{Postmortems: 200}); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := config.Load(filepath.Join(dir, "hindsight.yaml"), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
+		s, diags := site.Load(os.DirFS(filepath.Join(dir, "content")), cfg, site.Options{Drafts: true, Now: now})
+		if s == nil {
+			t.Fatal(diags)
+		}
+		incidentBothWays(t, s, now)
+	})
+}
+
+// TestCompiledIncidentOnlyForDefault checks that a site overriding a
+// layout the incident page uses gets its templates, not the compiled page.
+func TestCompiledIncidentOnlyForDefault(t *testing.T) {
+	s, _, _ := loadTestSite(t, true)
+	for _, c := range []struct {
+		file, from, to string
+		compiled       bool
+	}{
+		{"layouts/incident.html", `<h1>`, `<h1 class="x">`, false},
+		{"layouts/base.html", `<main id="main">`, `<main id="main" class="x">`, false},
+		{"layouts/partials/badges.html", `class="sev sev-{{`, `class="sev x sev-{{`, false},
+		{"layouts/partials/my.html", ``, `{{define "status"}}{{.}}{{end}}`, false}, // redefines a partial
+		{"layouts/home.html", `</h1>`, `!</h1>`, true},
+		{"static/css/hindsight.css", ``, `/* more */`, true},
+	} {
+		theme := copyTheme(t)
+		if theme[c.file] == nil {
+			theme[c.file] = &fstest.MapFile{}
+		}
+		old := string(theme[c.file].Data)
+		if c.from == "" {
+			theme[c.file].Data = []byte(old + c.to)
+		} else {
+			if !strings.Contains(old, c.from) {
+				t.Fatalf("%s: no %q", c.file, c.from)
+			}
+			theme[c.file].Data = []byte(strings.Replace(old, c.from, c.to, 1))
+		}
+		r, err := newRenderer(s, discard{}, Options{Theme: theme}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.parsed.compiled != c.compiled {
+			t.Errorf("with %s changed: compiled = %v, want %v", c.file, r.parsed.compiled, c.compiled)
+		}
+		if !c.compiled && c.from != "" {
+			mem := output.NewMemory()
+			r.out = mem
+			inc := s.Incidents[0]
+			if err := r.incidentJob(inc).run(); err != nil {
+				t.Fatal(err)
+			}
+			if page := string(mem.Files["incidents/"+inc.ID+"/index.html"]); !strings.Contains(page, strings.ReplaceAll(c.to, "{{", "")) {
+				t.Errorf("with %s changed: the incident page does not show the change %q", c.file, c.to)
+			}
+		}
+	}
+}
+
+// copyTheme returns the default theme as a map, to change files of.
+func copyTheme(t *testing.T) fstest.MapFS {
+	m := fstest.MapFS{}
+	err := fs.WalkDir(themes.Default, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(themes.Default, p)
+		m[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// FuzzCompiledIncident fills an incident's text fields with any text (markup,
+// quotes, "javascript:" links, invalid UTF-8) and checks that the compiled
+// page and the templates still write the same bytes.
+func FuzzCompiledIncident(f *testing.F) {
+	f.Add("Title <b>&amp;</b>", "pay+ments", "tag's", "`code` <x>", "Why? \"quoted\"", "javascript:alert(1)", "fix", "open", "ops 'team'", "Owner & co", "people", "1 + 1")
+	f.Add("", "", "", "", "", "", "", "", "", "", "", "")
+	f.Add("\x00\xff", "a b/c:d", "%zz%41", "**bold**", "_x_", "https://x.test/a b?q=1&r=2", "automate", "done", "Sub\x00", "Ünï", "budget", "http:")
+	s, _, now := loadTestSite(f, true)
+	compiled, interpreted := bothWays(f, s, now)
+	base := s.Incidents[0]
+	f.Fuzz(func(t *testing.T, title, service, tag, event, why, link, typ, status, facilitator, owner, category, text string) {
+		c := *base
+		c.Title, c.Trigger, c.ID = title, text, "fuzz"
+		c.Services = []string{service, "search"}
+		c.Tags = []string{tag}
+		c.Timeline = []postmortem.Event{{At: c.StartedAt.Add(-time.Minute), Event: event}, {At: c.StartedAt.Add(time.Hour), Event: text}}
+		c.RootCause = why + "\n\n" + text
+		c.ContributingFactors = []string{event, why}
+		c.FiveWhys = []string{why, text}
+		c.Ishikawa = []postmortem.Category{{Name: category, Causes: []string{text, why}}}
+		c.Actions = []postmortem.Action{{Title: event, Type: typ, Owner: owner, Status: status, Link: link, Due: now.Add(-time.Hour)}, {Title: text, Link: link}}
+		c.Customer = postmortem.Customer{Publish: true, Title: title, Summary: why, Impact: text}
+		c.Retrospective = postmortem.Retrospective{Date: c.ResolvedAt.Add(time.Hour), Facilitator: facilitator, Participants: []string{owner, facilitator}}
+		c.Body = template.HTML(template.HTMLEscapeString(text))
+		c.Path = text
+		c.Severity, c.Status, c.Language = strings.ToUpper(typ), status, category
+		sameIncidentPage(t, compiled, interpreted, &c)
+	})
+}
+
+// FuzzEscapers checks the compiled page's escapers against html/template.
+func FuzzEscapers(f *testing.F) {
+	for _, s := range []string{"", "a+b&c<d>'e\"", "\x00", "javascript:x", "JavaſcRipt:x", "httpſ://x", "mailto:a@b", "/a:b", "a b%2", "%41%zz%", "é\xff", "../incidents/x y/"} {
+		f.Add(s)
+	}
+	tmpl := template.Must(template.New("").Parse(`<p title="{{.S}}">{{.S}}</p><a href="{{.S}}"></a><a href="{{.U}}"></a>`))
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		if err := tmpl.Execute(&want, struct {
+			S string
+			U template.URL
+		}{s, template.URL(s)}); err != nil {
+			t.Fatal(err)
+		}
+		var b []byte
+		b = append(b, `<p title="`...)
+		b = appendHTML(b, s)
+		b = append(b, `">`...)
+		b = appendHTML(b, s)
+		b = append(b, `</p><a href="`...)
+		b = appendURLAttr(b, s, false)
+		b = append(b, `"></a><a href="`...)
+		b = appendURLAttr(b, s, true)
+		b = append(b, `"></a>`...)
+		if !bytes.Equal(b, want.Bytes()) {
+			t.Errorf("escaping %q:\n got %q\nwant %q", s, b, want.Bytes())
+		}
+	})
+}
