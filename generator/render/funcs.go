@@ -83,6 +83,14 @@ func (f formats) since(start, tm time.Time) string {
 	return "+" + formatDuration(d, f.t)
 }
 
+// iso formats a machine-readable time for <time datetime>.
+func iso(tm time.Time) string {
+	if tm.IsZero() {
+		return ""
+	}
+	return tm.Format(time.RFC3339)
+}
+
 // safeURL returns the link when it is http(s), mailto or relative, else "".
 func safeURL(s string) template.URL {
 	if s != "" && postmortem.SafeURL(s) { // most actions have no link
@@ -103,15 +111,9 @@ func funcs(tr map[string]string, loc *time.Location, now time.Time) template.Fun
 		"when":     f.when,
 		// timetag: one call instead of iso + datetime, on pages that
 		// show many times.
-		"timetag": f.timetag,
-		"date":    f.date,
-		// iso formats a machine-readable time for <time datetime>.
-		"iso": func(tm time.Time) string {
-			if tm.IsZero() {
-				return ""
-			}
-			return tm.Format(time.RFC3339)
-		},
+		"timetag":  f.timetag,
+		"date":     f.date,
+		"iso":      iso,
 		"duration": f.duration,
 		"since":    f.since,
 		// inline escapes short text and turns `code` spans into <code>.

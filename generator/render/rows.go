@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/postmortem"
-	"github.com/hindsight-sre/hindsight/themes"
 )
 
 // rowPartials are the per-incident partials kept in Rows: an incident's row
@@ -143,9 +142,10 @@ type parsedTheme struct {
 	// page; escapedTr is tr escaped as foldT escapes it.
 	formats   formats
 	escapedTr map[string]string
-	// compiled is whether incident pages are written by incidentPage:
-	// the site's layouts for them are the default theme's.
-	compiled bool
+	// compiled is whether incident pages are written by incidentPage,
+	// compiledRows whether list entries are written by compiledRow: the
+	// site's layouts for them are the default theme's.
+	compiled, compiledRows bool
 
 	customerOnce sync.Once
 	customer     map[string]*template.Template
@@ -173,7 +173,7 @@ func (c *Rows) parsed(theme fs.FS, lang string, loc *time.Location, now time.Tim
 	for k, v := range tr {
 		pt.escapedTr[k] = html.EscapeString(v)
 	}
-	if pt.compiled, err = defaultIncident(tmpl["incident.html"], tr, fm); err != nil {
+	if pt.compiled, pt.compiledRows, err = compiledLayouts(tmpl, tr, fm); err != nil {
 		return nil, err
 	}
 	c.theme = pt
@@ -186,19 +186,6 @@ func (t *parsedTheme) folded(key string) string {
 		return s
 	}
 	return key // foldT leaves the call, whose escaping keeps a key as it is
-}
-
-// defaultIncident reports whether the incident layout the site's theme
-// parsed to is the default theme's, parsed with the same translations.
-func defaultIncident(site *template.Template, tr map[string]string, fm template.FuncMap) (bool, error) {
-	if site == nil {
-		return false, nil
-	}
-	def, err := templates(themes.Default, "layouts", []string{"incident.html"}, tr, fm)
-	if err != nil {
-		return false, err
-	}
-	return sameTemplates(site, def["incident.html"], compiledIncidentTemplates), nil
 }
 
 // customerTemplates returns the customer site's templates, parsed once.
@@ -225,11 +212,16 @@ func (r *renderer) row(partial string, inc *postmortem.Postmortem) (string, erro
 	if h, ok := r.rows.get(k, inc); ok {
 		return h, nil
 	}
-	var b strings.Builder
-	if err := r.tmpl["incidents.html"].ExecuteTemplate(&b, partial, &Page{Site: r.site, Incident: inc, r: r}); err != nil {
-		return "", fmt.Errorf("rendering %q for %s: %w", partial, inc.ID, err)
+	var h string
+	if p := (&Page{Site: r.site, Incident: inc, r: r}); r.parsed.compiledRows && !r.interpreted {
+		h = string(r.compiledRow(nil, partial, p))
+	} else {
+		var b strings.Builder
+		if err := r.tmpl["incidents.html"].ExecuteTemplate(&b, partial, p); err != nil {
+			return "", fmt.Errorf("rendering %q for %s: %w", partial, inc.ID, err)
+		}
+		h = b.String()
 	}
-	h := b.String()
 	r.rows.put(k, inc, h)
 	return h, nil
 }

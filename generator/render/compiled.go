@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/markdown"
+	"github.com/hindsight-sre/hindsight/generator/postmortem"
+	"github.com/hindsight-sre/hindsight/themes"
 )
 
 // The incident page is the page a knowledge base has by the thousand, and
@@ -27,9 +29,28 @@ import (
 // compiled page is used when the site's are the default theme's.
 var compiledIncidentTemplates = []string{"base.html", "main", "scripts", "severity", "status", "action-type"}
 
+// compiledRowTemplates are those of an incident's list entries
+// (rowPartials), taken from incidents.html.
+var compiledRowTemplates = []string{"incident-row", "history-item", "severity", "status"}
+
+// compiledLayouts reports whether the site's layouts (tmpl) for incident
+// pages and for list entries are the default theme's, parsed with the same
+// translations.
+func compiledLayouts(tmpl map[string]*template.Template, tr map[string]string, fm template.FuncMap) (page, rows bool, err error) {
+	def, err := templates(themes.Default, "layouts", []string{"incident.html", "incidents.html"}, tr, fm)
+	if err != nil {
+		return false, false, err
+	}
+	return sameTemplates(tmpl["incident.html"], def["incident.html"], compiledIncidentTemplates),
+		sameTemplates(tmpl["incidents.html"], def["incidents.html"], compiledRowTemplates), nil
+}
+
 // sameTemplates reports whether the templates names of a and b parse to
 // the same trees.
 func sameTemplates(a, b *template.Template, names []string) bool {
+	if a == nil || b == nil {
+		return false
+	}
 	for _, n := range names {
 		ta, tb := a.Lookup(n), b.Lookup(n)
 		if ta == nil || tb == nil || ta.Tree == nil || tb.Tree == nil || ta.Tree.Root.String() != tb.Tree.Root.String() {
@@ -107,11 +128,7 @@ func (r *renderer) incidentMain(b []byte, page *Page) []byte {
 	b = severityPartial(b, p.Severity)
 	b = append(b, ' ')
 	if p.Draft() {
-		b = append(b, "<span class=\"status status-"...)
-		b = appendHTML(b, p.Status)
-		b = append(b, "\">"...)
-		b = call(b, "status_"+p.Status)
-		b = append(b, "</span>"...)
+		b = r.statusPartial(b, p.Status)
 	}
 	b = append(b, ' ')
 	if p.Ongoing() {
@@ -478,6 +495,102 @@ func empty(b []byte, class, key string, tr func([]byte, string) []byte) []byte {
 	b = append(b, "\">"...)
 	b = tr(b, key)
 	return append(b, "</p>"...)
+}
+
+// compiledRow appends an incident's list entry, the partial named (one of
+// rowPartials), as incidents.html writes it.
+func (r *renderer) compiledRow(b []byte, partial string, page *Page) []byte {
+	p := page.Incident
+	if p == nil {
+		return b
+	}
+	f := r.parsed.formats
+	date := p.Date()
+	if partial == "incident-row" {
+		b = append(b, "<tr data-service=\""...)
+		b = appendHTML(b, strings.Join(p.Services, " "))
+		b = append(b, "\" data-severity=\""...)
+		b = appendHTML(b, p.Severity)
+		b = append(b, "\" data-year=\""...)
+		b = strconv.AppendInt(b, int64(page.Year(p)), 10)
+		b = append(b, "\" data-status=\""...)
+		b = appendHTML(b, p.Status)
+		b = append(b, '"')
+		if p.Draft() {
+			b = append(b, " class=\"is-draft\""...)
+		}
+		b = append(b, ">\n<td><time datetime=\""...)
+		b = appendHTML(b, iso(date))
+		b = append(b, "\">"...)
+		b = appendHTML(b, f.date(date))
+		b = append(b, "</time></td>\n<td><a href=\""...)
+		b = appendURLAttr(b, page.IncidentURL(p), false)
+		b = append(b, "\">"...)
+		b = appendHTML(b, p.Title)
+		b = append(b, "</a></td>\n<td>"...)
+		b = severityPartial(b, p.Severity)
+		b = append(b, "</td>\n<td>"...)
+		for i, s := range p.Services {
+			if i > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, "<a href=\""...)
+			b = appendURLAttr(b, page.ServiceURL(s), false)
+			b = append(b, "\">"...)
+			b = appendHTML(b, s)
+			b = append(b, "</a>"...)
+		}
+		b = append(b, "</td>\n<td>"...)
+		if p.Ongoing() {
+			b = append(b, "<span class=\"ongoing\">"...)
+			b = r.resolvedIn(b, p)
+			b = append(b, "</span>"...)
+		} else {
+			b = r.resolvedIn(b, p)
+		}
+		b = append(b, "</td>\n<td>"...)
+		b = r.statusPartial(b, p.Status)
+		return append(b, "</td>\n</tr>\n"...)
+	}
+	// history-item
+	b = append(b, "<li class=\"sevline-"...)
+	b = appendHTML(b, strings.ToLower(p.Severity))
+	b = append(b, "\"><time datetime=\""...)
+	b = appendHTML(b, iso(date))
+	b = append(b, "\">"...)
+	b = appendHTML(b, f.date(date))
+	b = append(b, "</time> "...)
+	b = severityPartial(b, p.Severity)
+	b = append(b, " <a href=\""...)
+	b = appendURLAttr(b, page.IncidentURL(p), false)
+	b = append(b, "\">"...)
+	b = appendHTML(b, p.Title)
+	b = append(b, "</a> <span class=\"dur\">"...)
+	b = r.resolvedIn(b, p)
+	b = append(b, "</span>"...)
+	if p.Draft() {
+		b = append(b, ' ')
+		b = r.statusPartial(b, p.Status)
+	}
+	return append(b, "</li>\n"...)
+}
+
+// resolvedIn appends "ongoing" or the time to resolve, as list entries
+// show it.
+func (r *renderer) resolvedIn(b []byte, p *postmortem.Postmortem) []byte {
+	if p.Ongoing() {
+		return append(b, r.parsed.folded("ongoing")...)
+	}
+	return appendHTML(b, r.parsed.formats.duration(p.TimeToResolve()))
+}
+
+// statusPartial appends the "status" partial.
+func (r *renderer) statusPartial(b []byte, status string) []byte {
+	b = append(b, "<span class=\"status status-"...)
+	b = appendHTML(b, status)
+	b = append(b, "\">"...)
+	b = appendHTML(b, r.parsed.formats.t("status_"+status))
+	return append(b, "</span>"...)
 }
 
 // severityPartial appends the "severity" partial.

@@ -31,8 +31,8 @@ func bothWays(t testing.TB, s *site.Site, now time.Time) (compiled, interpreted 
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !r.parsed.compiled {
-			t.Fatal("the default theme's incident layout is not recognised as the default")
+		if !r.parsed.compiled || !r.parsed.compiledRows {
+			t.Fatal("the default theme's layouts are not recognised as the default")
 		}
 		r.interpreted = i == 1
 		if i == 0 {
@@ -44,8 +44,8 @@ func bothWays(t testing.TB, s *site.Site, now time.Time) (compiled, interpreted 
 	return compiled, interpreted
 }
 
-// sameIncidentPage renders the page of inc both ways and fails if the two
-// differ.
+// sameIncidentPage renders the page and the list entries of inc both ways
+// and fails if they differ.
 func sameIncidentPage(t testing.TB, compiled, interpreted *renderer, inc *postmortem.Postmortem) {
 	t.Helper()
 	var pages [2][]byte
@@ -63,6 +63,18 @@ func sameIncidentPage(t testing.TB, compiled, interpreted *renderer, inc *postmo
 	}
 	if !bytes.Equal(pages[0], pages[1]) {
 		t.Fatalf("%s: the compiled page differs from the template's at %s", inc.Path, firstDiff(string(pages[1]), string(pages[0])))
+	}
+	for _, partial := range rowPartials {
+		var rows [2]string
+		for i, r := range [...]*renderer{compiled, interpreted} {
+			var err error
+			if rows[i], err = r.row(partial, inc); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if rows[0] != rows[1] {
+			t.Fatalf("%s: the compiled %s differs from the template's at %s", inc.Path, partial, firstDiff(rows[1], rows[0]))
+		}
 	}
 }
 
@@ -132,14 +144,15 @@ func TestCompiledIncidentOnlyForDefault(t *testing.T) {
 	s, _, _ := loadTestSite(t, true)
 	for _, c := range []struct {
 		file, from, to string
-		compiled       bool
+		compiled, rows bool
 	}{
-		{"layouts/incident.html", `<h1>`, `<h1 class="x">`, false},
-		{"layouts/base.html", `<main id="main">`, `<main id="main" class="x">`, false},
-		{"layouts/partials/badges.html", `class="sev sev-{{`, `class="sev x sev-{{`, false},
-		{"layouts/partials/my.html", ``, `{{define "status"}}{{.}}{{end}}`, false}, // redefines a partial
-		{"layouts/home.html", `</h1>`, `!</h1>`, true},
-		{"static/css/hindsight.css", ``, `/* more */`, true},
+		{"layouts/incident.html", `<h1>`, `<h1 class="x">`, false, true},
+		{"layouts/base.html", `<main id="main">`, `<main id="main" class="x">`, false, true},
+		{"layouts/partials/badges.html", `class="sev sev-{{`, `class="sev x sev-{{`, false, false},
+		{"layouts/partials/my.html", ``, `{{define "status"}}{{.}}{{end}}`, false, false}, // redefines a partial
+		{"layouts/partials/incident-table.html", `<td><time`, `<td class="x"><time`, true, false},
+		{"layouts/home.html", `</h1>`, `!</h1>`, true, true},
+		{"static/css/hindsight.css", ``, `/* more */`, true, true},
 	} {
 		theme := copyTheme(t)
 		if theme[c.file] == nil {
@@ -158,8 +171,13 @@ func TestCompiledIncidentOnlyForDefault(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.parsed.compiled != c.compiled {
-			t.Errorf("with %s changed: compiled = %v, want %v", c.file, r.parsed.compiled, c.compiled)
+		if r.parsed.compiled != c.compiled || r.parsed.compiledRows != c.rows {
+			t.Errorf("with %s changed: compiled page, rows = %v, %v; want %v, %v", c.file, r.parsed.compiled, r.parsed.compiledRows, c.compiled, c.rows)
+		}
+		if !c.rows && c.from != "" {
+			if row, err := r.row("incident-row", s.Incidents[0]); err != nil || !strings.Contains(row, strings.ReplaceAll(c.to, "{{", "")) {
+				t.Errorf("with %s changed: the incident row does not show the change %q (%v):\n%s", c.file, c.to, err, row)
+			}
 		}
 		if !c.compiled && c.from != "" {
 			mem := output.NewMemory()
