@@ -1,6 +1,7 @@
 package render
 
 import (
+	"fmt"
 	"html/template"
 	"strconv"
 	"strings"
@@ -33,16 +34,41 @@ var compiledIncidentTemplates = []string{"base.html", "main", "scripts", "severi
 // (rowPartials), taken from incidents.html.
 var compiledRowTemplates = []string{"incident-row", "history-item", "severity", "status"}
 
-// compiledLayouts reports whether the site's layouts (tmpl) for incident
-// pages and for list entries are the default theme's, parsed with the same
-// translations.
-func compiledLayouts(tmpl map[string]*template.Template, tr map[string]string, fm template.FuncMap) (page, rows bool, err error) {
-	def, err := templates(themes.Default, "layouts", []string{"incident.html", "incidents.html"}, tr, fm)
+// compiledPartials are the partials replaced, in the layouts where they
+// parse to the default theme's, by a call of a Go function that writes
+// the same (see parsedTheme.compile).
+var compiledPartials = []struct {
+	name  string   // the partial
+	uses  []string // the templates it executes, itself included
+	fn    string   // the function called instead
+	write func(t *parsedTheme) any
+}{
+	{"open-actions", []string{"open-actions", "action-type"}, "_hindsight_open_actions",
+		func(t *parsedTheme) any { return t.openActions }},
+}
+
+// compile notes which compiled parts the site's layouts allow (those that
+// parse to the default theme's, parsed with the same translations) and
+// puts compiled partials in place.
+func (t *parsedTheme) compile() error {
+	def, err := templates(themes.Default, "layouts", []string{"incident.html", "incidents.html"}, t.tr, t.fm)
 	if err != nil {
-		return false, false, err
+		return err
 	}
-	return sameTemplates(tmpl["incident.html"], def["incident.html"], compiledIncidentTemplates),
-		sameTemplates(tmpl["incidents.html"], def["incidents.html"], compiledRowTemplates), nil
+	t.compiled = sameTemplates(t.tmpl["incident.html"], def["incident.html"], compiledIncidentTemplates)
+	t.compiledRows = sameTemplates(t.tmpl["incidents.html"], def["incidents.html"], compiledRowTemplates)
+	for _, c := range compiledPartials {
+		for name, tm := range t.tmpl {
+			if !sameTemplates(tm, def["incidents.html"], c.uses) {
+				continue
+			}
+			tm.Funcs(template.FuncMap{c.fn: c.write(t)})
+			if _, err := tm.New(c.name).Parse("{{" + c.fn + " .}}"); err != nil {
+				return fmt.Errorf("compiling %q of layouts/%s: %w", c.name, name, err)
+			}
+		}
+	}
+	return nil
 }
 
 // sameTemplates reports whether the templates names of a and b parse to
@@ -320,13 +346,7 @@ func (r *renderer) incidentMain(b []byte, page *Page) []byte {
 				b = append(b, inline(a.Title)...)
 			}
 			b = append(b, "</td>\n  <td>"...)
-			if a.Type != "" {
-				b = append(b, "<span class=\"atype atype-"...)
-				b = appendHTML(b, a.Type)
-				b = append(b, "\">"...)
-				b = call(b, "action_"+a.Type)
-				b = append(b, "</span>"...)
-			}
+			b = r.parsed.actionTypePartial(b, a.Type)
 			b = append(b, "</td>\n  <td>"...)
 			if a.Owner != "" {
 				b = appendHTML(b, a.Owner)
@@ -495,6 +515,102 @@ func empty(b []byte, class, key string, tr func([]byte, string) []byte) []byte {
 	b = append(b, "\">"...)
 	b = tr(b, key)
 	return append(b, "</p>"...)
+}
+
+// openActions writes the "open-actions" partial.
+func (t *parsedTheme) openActions(l ActionList) template.HTML {
+	f := t.formats
+	var b []byte
+	b = append(b, '\n')
+	if len(l.Actions) == 0 {
+		b = append(b, "<p class=\"empty\">"...)
+		if l.Empty != "" {
+			b = appendHTML(b, f.t(l.Empty))
+		} else {
+			b = append(b, t.folded("no_open_actions")...)
+		}
+		b = append(b, "</p>\n"...)
+		return template.HTML(b)
+	}
+	b = append(b, "\n<div class=\"list\">"...)
+	for i, run := range l.Chunks() {
+		b = append(b, "<div class=\"chunk\">\n<table class=\"actions\">\n<thead"...)
+		if i > 0 {
+			b = append(b, " class=\"continued\""...)
+		}
+		b = append(b, "><tr>"...)
+		for _, h := range [...]string{"action", "type", "owner", "due", "incident"} {
+			b = append(b, "<th scope=\"col\">"...)
+			b = append(b, t.folded(h)...)
+			b = append(b, "</th>"...)
+		}
+		b = append(b, "</tr></thead>\n<tbody>\n"...)
+		for _, a := range run {
+			late, link := a.Overdue(f.now), safeURL(a.Link)
+			b = append(b, "<tr"...)
+			if late {
+				b = append(b, " class=\"overdue\""...)
+			}
+			b = append(b, ">\n<td>"...)
+			if link != "" {
+				b = append(b, "<a href=\""...)
+				b = appendURLAttr(b, string(link), true)
+				b = append(b, "\">"...)
+				b = appendHTML(b, a.Title)
+				b = append(b, "</a>"...)
+			} else {
+				b = appendHTML(b, a.Title)
+			}
+			b = append(b, "</td>\n<td>"...)
+			b = t.actionTypePartial(b, a.Type)
+			b = append(b, "</td>\n<td>"...)
+			if a.Owner != "" {
+				b = appendHTML(b, a.Owner)
+			} else {
+				b = append(b, "<span class=\"missing\">"...)
+				b = append(b, t.folded("no_owner")...)
+				b = append(b, "</span>"...)
+			}
+			b = append(b, "</td>\n<td>"...)
+			b = appendHTML(b, f.date(a.Due))
+			if late {
+				b = append(b, " <span class=\"overdue-flag\">"...)
+				b = append(b, t.folded("overdue")...)
+				b = append(b, "</span>"...)
+			}
+			b = append(b, "</td>\n<td><a href=\""...)
+			b = appendURLAttr(b, l.Page.IncidentURL(a.Incident), false)
+			b = append(b, "\">"...)
+			b = appendHTML(b, a.Incident.Title)
+			b = append(b, "</a></td>\n</tr>\n"...)
+		}
+		b = append(b, "</tbody>\n</table>\n</div>"...)
+	}
+	b = append(b, "</div>\n"...)
+	if l.Total > len(l.Actions) {
+		b = append(b, "<p class=\"more\">"...)
+		b = append(b, t.folded("showing")...)
+		b = append(b, ' ')
+		b = strconv.AppendInt(b, int64(len(l.Actions)), 10)
+		b = append(b, " / "...)
+		b = strconv.AppendInt(b, int64(l.Total), 10)
+		b = append(b, ' ')
+		b = append(b, t.folded("open_actions_lc")...)
+		b = append(b, "</p>"...)
+	}
+	return template.HTML(append(b, "\n\n"...))
+}
+
+// actionTypePartial appends the "action-type" partial.
+func (t *parsedTheme) actionTypePartial(b []byte, typ string) []byte {
+	if typ == "" {
+		return b
+	}
+	b = append(b, "<span class=\"atype atype-"...)
+	b = appendHTML(b, typ)
+	b = append(b, "\">"...)
+	b = appendHTML(b, t.formats.t("action_"+typ))
+	return append(b, "</span>"...)
 }
 
 // compiledRow appends an incident's list entry, the partial named (one of

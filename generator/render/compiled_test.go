@@ -26,15 +26,14 @@ import (
 func bothWays(t testing.TB, s *site.Site, now time.Time) (compiled, interpreted *renderer) {
 	t.Helper()
 	for i := range 2 {
-		r, err := newRenderer(s, nil, Options{Theme: themes.Default, Metrics: metrics.New(s.Config, s.Incidents, now)},
+		r, err := newRenderer(s, nil, Options{Theme: themes.Default, Metrics: metrics.New(s.Config, s.Incidents, now), interpreted: i == 1},
 			func() *customer.Site { return customer.New(s, metrics.DefaultWeights(s.Config.Severities)) })
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !r.parsed.compiled || !r.parsed.compiledRows {
+		if (!r.parsed.compiled || !r.parsed.compiledRows) && i == 0 {
 			t.Fatal("the default theme's layouts are not recognised as the default")
 		}
-		r.interpreted = i == 1
 		if i == 0 {
 			compiled = r
 		} else {
@@ -76,20 +75,53 @@ func sameIncidentPage(t testing.TB, compiled, interpreted *renderer, inc *postmo
 			t.Fatalf("%s: the compiled %s differs from the template's at %s", inc.Path, partial, firstDiff(rows[1], rows[0]))
 		}
 	}
+	// Its actions in the "open-actions" partial, all and only one.
+	var open []site.OpenAction
+	for _, a := range inc.Actions {
+		open = append(open, site.OpenAction{Action: a, Incident: inc})
+	}
+	page := &Page{Site: interpreted.site, Kind: "actions", Root: "../", r: interpreted}
+	for _, l := range []ActionList{{Page: page, Actions: open, Total: len(open)}, {Page: page, Actions: open[:min(1, len(open))], Total: len(open) + 1}, {Page: page, Empty: inc.Title}} {
+		var want bytes.Buffer
+		if err := interpreted.tmpl["actions.html"].ExecuteTemplate(&want, "open-actions", l); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(compiled.parsed.openActions(l)); got != want.String() {
+			t.Fatalf("%s: the compiled open-actions differs from the template's at %s", inc.Path, firstDiff(want.String(), got))
+		}
+	}
 }
 
-// incidentBothWays checks every incident page of s.
+// incidentBothWays checks every incident page of s, then renders the whole
+// site both ways and compares every file.
 func incidentBothWays(t testing.TB, s *site.Site, now time.Time) {
 	t.Helper()
 	compiled, interpreted := bothWays(t, s, now)
 	for _, inc := range s.Incidents {
 		sameIncidentPage(t, compiled, interpreted, inc)
 	}
+	var sites [2]*output.Memory
+	for i := range sites {
+		sites[i] = output.NewMemory()
+		_, err := Render(s, sites[i], Options{Theme: themes.Default, Metrics: metrics.New(s.Config, s.Incidents, now),
+			Customer: customer.New(s, metrics.DefaultWeights(s.Config.Severities)), interpreted: i == 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(sites[0].Files) != len(sites[1].Files) {
+		t.Fatalf("%d files written with the compiled parts, %d without", len(sites[0].Files), len(sites[1].Files))
+	}
+	for name, want := range sites[1].Files {
+		if got := sites[0].Files[name]; !bytes.Equal(got, want) {
+			t.Fatalf("%s: written with the compiled parts, it differs from the templates' at %s", name, firstDiff(string(want), string(got)))
+		}
+	}
 }
 
-// TestCompiledIncident checks that the compiled incident page writes what
-// the default layouts write, for every incident of the test site (both
-// languages), of the example knowledge base and of a synthetic one.
+// TestCompiledIncident checks that the compiled parts of the default theme
+// (compiled.go) write what its layouts write: every page of the test site
+// (both languages), of the example knowledge base and of a synthetic one.
 func TestCompiledIncident(t *testing.T) {
 	t.Run("testdata", func(t *testing.T) {
 		s, _, now := loadTestSite(t, true)
@@ -268,4 +300,35 @@ func FuzzEscapers(f *testing.F) {
 			t.Errorf("escaping %q:\n got %q\nwant %q", s, b, want.Bytes())
 		}
 	})
+}
+
+// TestCompiledPartialOverride checks that a compiled partial is replaced
+// only where it is the default theme's: an override is executed as written.
+func TestCompiledPartialOverride(t *testing.T) {
+	s, cfg, now := loadTestSite(t, true)
+	for _, override := range []bool{false, true} {
+		theme := copyTheme(t)
+		if override {
+			f := theme["layouts/partials/actions-table.html"]
+			f.Data = bytes.Replace(f.Data, []byte(`<tr{{if $late}}`), []byte(`<tr data-x{{if $late}}`), 1)
+		}
+		r, err := newRenderer(s, nil, Options{Theme: theme}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, layout := range []string{"actions.html", "home.html", "service.html"} {
+			tree := r.tmpl[layout].Lookup("open-actions").Tree.Root.String()
+			if replaced := strings.Contains(tree, "_hindsight_open_actions"); replaced == override {
+				t.Errorf("override %v: open-actions of %s replaced = %v", override, layout, replaced)
+			}
+		}
+		mem := output.NewMemory()
+		if _, err := Render(s, mem, Options{Theme: theme, Metrics: metrics.New(cfg, s.Incidents, now)}); err != nil {
+			t.Fatal(err)
+		}
+		page := string(mem.Files["actions/index.html"])
+		if strings.Contains(page, "<tr data-x") != override || !strings.Contains(page, `<table class="actions">`) {
+			t.Errorf("override %v: the actions page shows the override %v", override, !override)
+		}
+	}
 }

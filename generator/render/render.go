@@ -41,6 +41,10 @@ type Options struct {
 	// Stop, when closed, makes Render give up between two files and return
 	// ErrStopped.
 	Stop <-chan struct{}
+
+	// interpreted executes every layout as written, the parts the default
+	// theme has compiled (compiled.go) included: the tests compare the two.
+	interpreted bool
 }
 
 // ErrStopped is what Render returns when Options.Stop is closed.
@@ -77,9 +81,6 @@ type renderer struct {
 	stop         <-chan struct{} // Options.Stop
 	keepRuns     bool            // lists' runs are kept in rows (see Page.cached)
 	fragments    sync.Map        // fragmentKey → template.HTML (see Page.Cached)
-	// interpreted makes incident pages go through their templates even
-	// when the compiled page could write them (the tests compare the two).
-	interpreted bool
 }
 
 // stoppable is w, made to fail with ErrStopped once r.stop is closed: a
@@ -125,7 +126,7 @@ func newRenderer(s *site.Site, out output.Writer, opts Options, cs func() *custo
 	if rows == nil {
 		rows = &Rows{}
 	}
-	pt, err := rows.parsed(opts.Theme, s.Config.Language, s.Config.Location, s.Now)
+	pt, err := rows.parsed(opts.Theme, s.Config.Language, s.Config.Location, s.Now, opts.interpreted)
 	if err != nil {
 		return nil, err
 	}
@@ -275,7 +276,7 @@ func (r *renderer) page(layout string, p *Page) error {
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer putBuf(buf)
-	if layout == "incident.html" && p.Kind == "incident" && r.parsed.compiled && !r.interpreted {
+	if layout == "incident.html" && p.Kind == "incident" && r.parsed.compiled {
 		b, err := r.incidentPage(buf.AvailableBuffer(), p)
 		if err != nil {
 			return fmt.Errorf("rendering %s with layouts/%s: %w", p.Path, layout, err)

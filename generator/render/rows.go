@@ -134,6 +134,8 @@ type parsedTheme struct {
 	lang  string
 	loc   *time.Location
 	now   time.Time
+	// interpreted: the compiled parts are not used (Options.interpreted).
+	interpreted bool
 
 	tr   map[string]string
 	fm   template.FuncMap
@@ -153,10 +155,10 @@ type parsedTheme struct {
 }
 
 // parsed returns the theme's templates, parsed once.
-func (c *Rows) parsed(theme fs.FS, lang string, loc *time.Location, now time.Time) (*parsedTheme, error) {
+func (c *Rows) parsed(theme fs.FS, lang string, loc *time.Location, now time.Time, interpreted bool) (*parsedTheme, error) {
 	c.themeMu.Lock()
 	defer c.themeMu.Unlock()
-	if t := c.theme; t != nil && t.lang == lang && t.loc == loc && t.now.Equal(now) && sameFS(t.theme, theme) {
+	if t := c.theme; t != nil && t.lang == lang && t.loc == loc && t.now.Equal(now) && t.interpreted == interpreted && sameFS(t.theme, theme) {
 		return t, nil
 	}
 	tr, err := translations(theme, lang)
@@ -168,13 +170,15 @@ func (c *Rows) parsed(theme fs.FS, lang string, loc *time.Location, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	pt := &parsedTheme{theme: theme, lang: lang, loc: loc, now: now, tr: tr, fm: fm, tmpl: tmpl,
+	pt := &parsedTheme{theme: theme, lang: lang, loc: loc, now: now, interpreted: interpreted, tr: tr, fm: fm, tmpl: tmpl,
 		formats: newFormats(tr, loc, now), escapedTr: make(map[string]string, len(tr))}
 	for k, v := range tr {
 		pt.escapedTr[k] = html.EscapeString(v)
 	}
-	if pt.compiled, pt.compiledRows, err = compiledLayouts(tmpl, tr, fm); err != nil {
-		return nil, err
+	if !interpreted {
+		if err := pt.compile(); err != nil {
+			return nil, err
+		}
 	}
 	c.theme = pt
 	return pt, nil
@@ -213,7 +217,7 @@ func (r *renderer) row(partial string, inc *postmortem.Postmortem) (string, erro
 		return h, nil
 	}
 	var h string
-	if p := (&Page{Site: r.site, Incident: inc, r: r}); r.parsed.compiledRows && !r.interpreted {
+	if p := (&Page{Site: r.site, Incident: inc, r: r}); r.parsed.compiledRows {
 		h = string(r.compiledRow(nil, partial, p))
 	} else {
 		var b strings.Builder
