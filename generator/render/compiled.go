@@ -16,14 +16,18 @@ import (
 // html/template spends most of its time on it interpreting the layout:
 // reflection for each field, function and escaper. When a site renders it
 // with the default theme's layouts, unchanged, Hindsight writes it with the
-// Go code below instead: byte for byte what the templates would write
-// (TestCompiledIncident renders every incident of the example content and
-// of a synthetic knowledge base both ways, FuzzCompiledIncident any
-// postmortem). A site that overrides incident.html, base.html or a partial
-// they use gets its own templates executed as written.
+// Go code below instead: byte for byte what the templates would write. So
+// it does for each incident's list entries and for the open-actions
+// partial (the actions page lists every action). TestCompiledIncident
+// renders every page of the test site, the example content and a
+// synthetic knowledge base with and without these and compares the bytes;
+// FuzzCompiledIncident does so for any text in a postmortem's fields. A
+// site that overrides one of the templates involved gets its own executed
+// as written.
 //
-// Editing the default incident.html, base.html or partials/badges.html
-// means editing this file alike; the tests above fail until both agree.
+// Editing the default incident.html, base.html, partials/badges.html,
+// partials/incident-table.html or partials/actions-table.html means
+// editing this file alike; the tests above fail until both agree.
 
 // compiledIncidentTemplates are the templates an incident page executes
 // (but for the fragments Page.Cached renders, which stay templates): the

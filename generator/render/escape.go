@@ -2,7 +2,7 @@ package render
 
 import "strings"
 
-// The compiled incident page (incident.go) writes what html/template would
+// The compiled incident page (compiled.go) writes what html/template would
 // write for the default layout, so it escapes values the way html/template's
 // escapers do in the places that layout puts them. FuzzEscapers checks each
 // of these against html/template itself.

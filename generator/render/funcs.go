@@ -13,7 +13,7 @@ import (
 
 // formats are the formatting functions of the layouts for one site's
 // translations, time zone and day: funcs gives them to the templates, and
-// the compiled incident page (incident.go) calls them directly.
+// the compiled incident page (compiled.go) calls them directly.
 type formats struct {
 	t   func(key string) string
 	loc *time.Location
