@@ -101,23 +101,27 @@ func (r *renderer) incidentPage(b []byte, p *Page) ([]byte, error) {
 	b = append(b, " · "...)
 	b = appendHTML(b, cfg.Title)
 	b = append(b, "</title>\n"...)
-	for i, part := range [...]string{"head-links", "site-header", "site-footer"} {
-		h, err := p.Cached(part)
-		if err != nil {
-			return nil, err
-		}
-		b = append(b, h...)
-		switch i {
-		case 0:
-			b = append(b, "\n</head>\n<body class=\"kind-"...)
-			b = appendHTML(b, p.Kind)
-			b = append(b, "\">\n"...)
-		case 1:
-			b = append(b, "\n<main id=\"main\">\n"...)
-			b = r.incidentMain(b, p)
-			b = append(b, "\n</main>\n"...)
-		}
+	head, err := p.Cached("head-links")
+	if err != nil {
+		return nil, err
 	}
+	header, err := p.Cached("site-header")
+	if err != nil {
+		return nil, err
+	}
+	footer, err := p.Cached("site-footer")
+	if err != nil {
+		return nil, err
+	}
+	b = append(b, head...)
+	b = append(b, "\n</head>\n<body class=\"kind-"...)
+	b = appendHTML(b, p.Kind)
+	b = append(b, "\">\n"...)
+	b = append(b, header...)
+	b = append(b, "\n<main id=\"main\">\n"...)
+	b = r.incidentMain(b, p)
+	b = append(b, "\n</main>\n"...)
+	b = append(b, footer...)
 	return append(b, "\n\n</body>\n</html>\n"...), nil
 }
 
