@@ -183,16 +183,7 @@ func (r *renderer) incidentMain(b []byte, page *Page) []byte {
 		b = append(b, "<span>"...)
 		b = tr(b, "services")
 		b = append(b, ": "...)
-		for i, s := range p.Services {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = append(b, "<a href=\""...)
-			b = appendURLAttr(b, page.ServiceURL(s), false)
-			b = append(b, "\">"...)
-			b = appendHTML(b, s)
-			b = append(b, "</a>"...)
-		}
+		b = serviceLinks(b, page, p.Services)
 		b = append(b, "</span>"...)
 	}
 	b = append(b, "\n    "...)
@@ -654,16 +645,7 @@ func (r *renderer) compiledRow(b []byte, partial string, page *Page) []byte {
 		b = append(b, "</a></td>\n<td>"...)
 		b = severityPartial(b, p.Severity)
 		b = append(b, "</td>\n<td>"...)
-		for i, s := range p.Services {
-			if i > 0 {
-				b = append(b, ", "...)
-			}
-			b = append(b, "<a href=\""...)
-			b = appendURLAttr(b, page.ServiceURL(s), false)
-			b = append(b, "\">"...)
-			b = appendHTML(b, s)
-			b = append(b, "</a>"...)
-		}
+		b = serviceLinks(b, page, p.Services)
 		b = append(b, "</td>\n<td>"...)
 		if p.Ongoing() {
 			b = append(b, "<span class=\"ongoing\">"...)
@@ -697,6 +679,21 @@ func (r *renderer) compiledRow(b []byte, partial string, page *Page) []byte {
 		b = r.statusPartial(b, p.Status)
 	}
 	return append(b, "</li>\n"...)
+}
+
+// serviceLinks appends links to services, separated by commas.
+func serviceLinks(b []byte, page *Page, services []string) []byte {
+	for i, s := range services {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, "<a href=\""...)
+		b = appendURLAttr(b, page.ServiceURL(s), false)
+		b = append(b, "\">"...)
+		b = appendHTML(b, s)
+		b = append(b, "</a>"...)
+	}
+	return b
 }
 
 // resolvedIn appends "ongoing" or the time to resolve, as list entries

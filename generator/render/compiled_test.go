@@ -128,28 +128,11 @@ func TestCompiledIncident(t *testing.T) {
 		incidentBothWays(t, s, now)
 	})
 	t.Run("testdata-fr", func(t *testing.T) {
-		cfg, err := config.Load(filepath.Join("testdata", "site", "hindsight.yaml"), true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		cfg.Language = "fr"
-		now := time.Date(2026, 3, 1, 0, 0, 0, 0, cfg.Location)
-		s, diags := site.Load(os.DirFS(filepath.Join("testdata", "site", "content")), cfg, site.Options{Dir: "content", Drafts: true, Now: now})
-		if s == nil {
-			t.Fatal(diags)
-		}
+		s, now := loadSiteAt(t, filepath.Join("testdata", "site"), "fr", 2026, 3, 1)
 		incidentBothWays(t, s, now)
 	})
 	t.Run("example", func(t *testing.T) {
-		cfg, err := config.Load(filepath.Join("..", "..", "hindsight.yaml"), true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		now := time.Date(2026, 11, 24, 0, 0, 0, 0, cfg.Location)
-		s, diags := site.Load(os.DirFS(filepath.Join("..", "..", "content")), cfg, site.Options{Dir: "content", Drafts: true, Now: now})
-		if s == nil {
-			t.Fatal(diags)
-		}
+		s, now := loadSiteAt(t, filepath.Join("..", ".."), "", 2026, 11, 24)
 		incidentBothWays(t, s, now)
 	})
 	t.Run("synthetic", func(t *testing.T) {
@@ -157,17 +140,29 @@ func TestCompiledIncident(t *testing.T) {
 		if err := synth.Generate(dir, synth.Options{Postmortems: 200}); err != nil {
 			t.Fatal(err)
 		}
-		cfg, err := config.Load(filepath.Join(dir, "hindsight.yaml"), true)
-		if err != nil {
-			t.Fatal(err)
-		}
-		now := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC)
-		s, diags := site.Load(os.DirFS(filepath.Join(dir, "content")), cfg, site.Options{Drafts: true, Now: now})
-		if s == nil {
-			t.Fatal(diags)
-		}
+		s, now := loadSiteAt(t, dir, "", 2026, 11, 24)
 		incidentBothWays(t, s, now)
 	})
+}
+
+// loadSiteAt loads the site of dir/hindsight.yaml and dir/content, drafts
+// included, in language lang ("" keeps the config's), "today" being the
+// day given, midnight in the site's zone.
+func loadSiteAt(t *testing.T, dir, lang string, year int, month time.Month, day int) (*site.Site, time.Time) {
+	t.Helper()
+	cfg, err := config.Load(filepath.Join(dir, "hindsight.yaml"), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lang != "" {
+		cfg.Language = lang
+	}
+	now := time.Date(year, month, day, 0, 0, 0, 0, cfg.Location)
+	s, diags := site.Load(os.DirFS(filepath.Join(dir, "content")), cfg, site.Options{Dir: "content", Drafts: true, Now: now})
+	if s == nil {
+		t.Fatal(diags)
+	}
+	return s, now
 }
 
 // TestCompiledIncidentOnlyForDefault checks that a site overriding a
