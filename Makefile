@@ -37,6 +37,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME) ./generator/meta
 	$(GO) test -run='^$$' -fuzz=FuzzInfer -fuzztime=$(FUZZTIME) ./generator/legacy
 	$(GO) test -run='^$$' -fuzz=FuzzFastYAML -fuzztime=$(FUZZTIME) ./generator/meta
+	$(GO) test -run='^$$' -fuzz=FuzzSplit -fuzztime=$(FUZZTIME) ./generator/meta
 	$(GO) test -run='^$$' -fuzz=FuzzPublic -fuzztime=$(FUZZTIME) ./generator/markdown
 	$(GO) test -run='^$$' -fuzz=FuzzCompiledIncident -fuzztime=$(FUZZTIME) ./generator/render
 	$(GO) test -run='^$$' -fuzz=FuzzEscapers -fuzztime=$(FUZZTIME) ./generator/render

@@ -3,6 +3,7 @@ package meta
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -63,5 +64,33 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		walk(doc.Meta)
+	})
+}
+
+// FuzzSplit checks that Parse's own splitting of delimited front matter
+// gives what github.com/adrg/frontmatter gives: the same document, or the
+// same error.
+func FuzzSplit(f *testing.F) {
+	for _, s := range []string{
+		yamlDoc, tomlDoc, jsonDoc, jsonSemiDoc, "\n \n" + yamlDoc, "\uFEFF" + tomlDoc, "",
+		"---", "---\n", "---\n---", "---\n--- \n", " ---\r\na: 1\r\n ---\r\nbody", "---\na: 1\n", "---\na: 1\n----\n---",
+		"+++\n+++\n", ";;;\n;;;\n", "---yaml\na: 1\n---\n", "---toml\na = 1\n---\n", "---json\n{\"a\": 1}\n---\n",
+		"---\na: [\n---\n", "---\n- a\n---\n", "---\na: 1\n\u0085---\u00a0\nbody\n---\n", "\t\n---\nx: y\n---\n\n# T\n",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, src []byte) {
+		got, gerr := parse(src, false)
+		want, werr := parse(src, true)
+		if (gerr == nil) != (werr == nil) || gerr != nil && gerr.Error() != werr.Error() {
+			t.Fatalf("error %v, frontmatter's %v", gerr, werr)
+		}
+		if !bytes.Equal(got.Body, want.Body) {
+			t.Fatalf("body %q, frontmatter's %q", got.Body, want.Body)
+		}
+		got.Body, want.Body = nil, nil
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("document %+v, frontmatter's %+v", got, want)
+		}
 	})
 }

@@ -1,7 +1,9 @@
 // Package meta owns reading a postmortem file's front matter: it splits YAML
-// (---), TOML (+++) or JSON ({ } or ;;;) front matter from the Markdown body with
-// github.com/adrg/frontmatter and decodes it into a tree of Nodes that remember
-// the line each value was written on, so later checks can point at it.
+// (---), TOML (+++) or JSON ({ } or ;;;) front matter from the Markdown body
+// as github.com/adrg/frontmatter does (with the library itself for a bare
+// JSON object, and with split, checked against it, for delimited front
+// matter) and decodes it into a tree of Nodes that remember the line each
+// value was written on, so later checks can point at it.
 package meta
 
 import (
@@ -109,7 +111,11 @@ type decoder struct {
 
 // Parse splits src into front matter and body and decodes the front matter.
 // Lines in the returned nodes and in a *SyntaxError are lines of src.
-func Parse(src []byte) (Document, error) {
+func Parse(src []byte) (Document, error) { return parse(src, false) }
+
+// parse is Parse; library makes it split every file with
+// github.com/adrg/frontmatter, as the tests do to compare split with it.
+func parse(src []byte, library bool) (Document, error) {
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	open, openLine := opening(src)
 	off := openLine // data starts on the line after the delimiter…
@@ -117,16 +123,22 @@ func Parse(src []byte) (Document, error) {
 		off = openLine - 1 // …except for a bare JSON object, whose brace is data
 	}
 	var d decoder
-	formats := []*frontmatter.Format{
-		frontmatter.NewFormat("---", "---", d.capture("yaml")),
-		frontmatter.NewFormat("---yaml", "---", d.capture("yaml")),
-		frontmatter.NewFormat("+++", "+++", d.capture("toml")),
-		frontmatter.NewFormat("---toml", "---", d.capture("toml")),
-		frontmatter.NewFormat(";;;", ";;;", d.capture("json")),
-		frontmatter.NewFormat("---json", "---", d.capture("json")),
-		{Start: "{", End: "}", Unmarshal: d.capture("json"), UnmarshalDelims: true, RequiresNewLine: true},
+	var body []byte
+	var err error
+	if format, end, ok := delimited(open); ok && !library {
+		body, err = d.split(src, format, end)
+	} else {
+		formats := []*frontmatter.Format{
+			frontmatter.NewFormat("---", "---", d.capture("yaml")),
+			frontmatter.NewFormat("---yaml", "---", d.capture("yaml")),
+			frontmatter.NewFormat("+++", "+++", d.capture("toml")),
+			frontmatter.NewFormat("---toml", "---", d.capture("toml")),
+			frontmatter.NewFormat(";;;", ";;;", d.capture("json")),
+			frontmatter.NewFormat("---json", "---", d.capture("json")),
+			{Start: "{", End: "}", Unmarshal: d.capture("json"), UnmarshalDelims: true, RequiresNewLine: true},
+		}
+		body, err = frontmatter.Parse(bytes.NewReader(src), nil, formats...)
 	}
-	body, err := frontmatter.Parse(bytes.NewReader(src), nil, formats...)
 	if err != nil {
 		var se *SyntaxError
 		if errors.As(err, &se) {
@@ -145,6 +157,62 @@ func Parse(src []byte) (Document, error) {
 	doc := Document{Format: d.format, Meta: d.node, Body: body}
 	doc.BodyLine = 1 + bytes.Count(src[:len(src)-len(body)], []byte("\n"))
 	return doc, nil
+}
+
+// delimited returns the format and closing line of front matter opened by
+// a delimiter line (all but the bare JSON object).
+func delimited(open string) (format, end string, ok bool) {
+	switch open {
+	case "---", "---yaml":
+		return "yaml", "---", true
+	case "+++":
+		return "toml", "+++", true
+	case "---toml":
+		return "toml", "---", true
+	case ";;;":
+		return "json", ";;;", true
+	case "---json":
+		return "json", "---", true
+	}
+	return "", "", false
+}
+
+// split does what frontmatter.Parse does with the delimited formats, on
+// src itself rather than on a copy read line by line through a buffer,
+// which made the library take as long as decoding the front matter: the
+// front matter runs from the line after the first non-blank line (the
+// opening delimiter, found by opening) to the first line that is end once
+// trimmed of spaces, and the body is what follows that line. Without such
+// a line there is no front matter and the body is the whole of src.
+// FuzzSplit checks that the two agree.
+func (d *decoder) split(src []byte, format, end string) ([]byte, error) {
+	i := 0
+	for { // past blank lines and the opening delimiter
+		nl := bytes.IndexByte(src[i:], '\n')
+		if nl < 0 {
+			return src, nil
+		}
+		line := bytes.TrimSpace(src[i : i+nl])
+		i += nl + 1
+		if len(line) > 0 {
+			break
+		}
+	}
+	start := i
+	for i < len(src) {
+		next := len(src)
+		if nl := bytes.IndexByte(src[i:], '\n'); nl >= 0 {
+			next = i + nl + 1
+		}
+		if string(bytes.TrimSpace(src[i:next])) == end {
+			if err := d.capture(format)(src[start:i], nil); err != nil {
+				return nil, err
+			}
+			return src[next:], nil
+		}
+		i = next
+	}
+	return src, nil
 }
 
 // capture returns an unmarshal function that decodes the raw front matter
