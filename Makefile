@@ -39,6 +39,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzFastYAML -fuzztime=$(FUZZTIME) ./generator/meta
 	$(GO) test -run='^$$' -fuzz=FuzzSplit -fuzztime=$(FUZZTIME) ./generator/meta
 	$(GO) test -run='^$$' -fuzz=FuzzPublic -fuzztime=$(FUZZTIME) ./generator/markdown
+	$(GO) test -run='^$$' -fuzz=FuzzPlain -fuzztime=$(FUZZTIME) ./generator/markdown
 	$(GO) test -run='^$$' -fuzz=FuzzCompiledIncident -fuzztime=$(FUZZTIME) ./generator/render
 	$(GO) test -run='^$$' -fuzz=FuzzEscapers -fuzztime=$(FUZZTIME) ./generator/render
 	$(GO) test -run='^$$' -fuzz=FuzzScan -fuzztime=$(FUZZTIME) ./generator/blameless

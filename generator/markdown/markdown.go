@@ -10,6 +10,7 @@ import (
 	"io"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -69,24 +70,98 @@ func Parse(src []byte) ast.Node {
 
 // Render writes the HTML of a tree returned by Parse.
 func Render(w io.Writer, src []byte, doc ast.Node) error {
+	if b, ok := w.(*bytes.Buffer); ok {
+		w = bufWriter{b}
+	}
 	return md.Renderer().Render(w, src, doc)
 }
+
+// bufWriter lets goldmark's renderer write straight into a bytes.Buffer:
+// it wraps any writer that is not a util.BufWriter in a new 4 KB
+// bufio.Writer, on every call.
+type bufWriter struct{ *bytes.Buffer }
+
+func (bufWriter) Buffered() int { return 0 }
+func (bufWriter) Flush() error  { return nil }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // HTML renders src to safe HTML.
 func HTML(src []byte) template.HTML {
+	if h, ok := plain(string(src)); ok {
+		return h
+	}
+	return convert(md, src)
+}
+
+// convert renders src with a goldmark configuration.
+func convert(m goldmark.Markdown, src []byte) template.HTML {
 	if len(src) == 0 {
 		return ""
 	}
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer bufPool.Put(buf)
-	if err := md.Convert(src, buf); err != nil {
+	if err := m.Convert(src, bufWriter{buf}); err != nil {
 		return template.HTML(template.HTMLEscapeString(string(src)))
 	}
 	return template.HTML(buf.String())
 }
 
 // String renders a short Markdown string to safe HTML.
-func String(s string) template.HTML { return HTML([]byte(s)) }
+func String(s string) template.HTML {
+	if h, ok := plain(s); ok {
+		return h
+	}
+	return convert(md, []byte(s))
+}
+
+// plain returns the HTML of s without goldmark when s is a single line of
+// prose in which no Markdown can start: no character that begins a block
+// at its start, no inline mark, entity, link or line break anywhere. Such
+// text is one paragraph, which goldmark writes as <p>, the text with its
+// double quotes escaped, and </p>. Root causes and customer summaries are
+// nearly always written so, and a build renders thousands of them; this
+// takes a fifth of goldmark's time for them (BenchmarkString). FuzzPlain checks
+// that both configurations write the same.
+func plain(s string) (template.HTML, bool) {
+	if s == "" || strings.IndexByte("-+*=#>`~<|[_ 0123456789", s[0]) >= 0 || s[len(s)-1] == ' ' || !utf8.ValidString(s) {
+		return "", false
+	}
+	quotes := 0
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < ' ' || c == 0x7f || strings.IndexByte("\\`*_[]<>&~|", c) >= 0:
+			return "", false
+		case c == '"':
+			quotes++
+		case c == ':' || c == '.':
+			// http:, https:, ftp: and www. start a link (wordLinkify).
+			if c == ':' && (hasSuffixFold(s[:i], "http") || hasSuffixFold(s[:i], "https") || hasSuffixFold(s[:i], "ftp")) ||
+				c == '.' && hasSuffixFold(s[:i], "www") {
+				return "", false
+			}
+		}
+	}
+	var b strings.Builder
+	b.Grow(len(s) + len("<p></p>\n") + quotes*len("&quot;"))
+	b.WriteString("<p>")
+	for {
+		i := strings.IndexByte(s, '"')
+		if i < 0 {
+			break
+		}
+		b.WriteString(s[:i])
+		b.WriteString("&quot;")
+		s = s[i+1:]
+	}
+	b.WriteString(s)
+	b.WriteString("</p>\n")
+	return template.HTML(b.String()), true
+}
+
+// hasSuffixFold reports whether s ends with the lower-case ASCII suffix, in
+// any case.
+func hasSuffixFold(s, suffix string) bool {
+	return len(s) >= len(suffix) && strings.EqualFold(s[len(s)-len(suffix):], suffix)
+}

@@ -48,3 +48,43 @@ func TestReservedIDs(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPlain checks that whenever plain renders text itself, goldmark would
+// have written the same, with either configuration.
+func FuzzPlain(f *testing.F) {
+	for _, s := range []string{
+		"A default timeout of 27292 ms let slow calls pile up.", `The "retry" policy had no jitter.`, "Émission 'retardée' à 13 h.",
+		"see http://x", "www.example.com went down", "HTTPS:x", "a  b", "a\tb", "a\\b", "1. first", "Title\n===", "a &amp; b",
+		"R&D", "x <b> y", "a_b_c", "~~no~~", "a|b", "4 spaces", " lead", "trail ", "\u00a0nbsp\u00a0", "a\u2028b", "\xff", "é",
+		"ftp:y", "# h", "+ i", "> q", "= e", ".", "!", "a!b", "(www.x.org)", "{#id}", "a: b", "mailto:x@y.z", "x@y.z",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, ok := plain(s)
+		if !ok {
+			return
+		}
+		if want := convert(md, []byte(s)); h != want {
+			t.Fatalf("plain(%q) = %q, goldmark writes %q", s, h, want)
+		}
+		if want := convert(public, []byte(s)); h != want {
+			t.Fatalf("plain(%q) = %q, the public configuration writes %q", s, h, want)
+		}
+	})
+}
+
+func BenchmarkString(b *testing.B) {
+	s := "Capacity of rabbitmq was sized for average traffic, not for the peak that followed the schema migration. " +
+		"Nothing validated the configuration of rabbitmq before it was pushed to every region."
+	b.Run("plain", func(b *testing.B) {
+		for b.Loop() {
+			String(s)
+		}
+	})
+	b.Run("goldmark", func(b *testing.B) {
+		for b.Loop() {
+			convert(md, []byte(s))
+		}
+	})
+}

@@ -26,16 +26,10 @@ var public = goldmark.New(
 // Public renders customer-facing Markdown to HTML: raw HTML escaped, links
 // other than http, https and mailto rendered as their text.
 func Public(s string) template.HTML {
-	if s == "" {
-		return ""
+	if h, ok := plain(s); ok {
+		return h
 	}
-	buf := bufPool.Get().(*bytes.Buffer)
-	buf.Reset()
-	defer bufPool.Put(buf)
-	if err := public.Convert([]byte(s), buf); err != nil {
-		return template.HTML(template.HTMLEscapeString(s))
-	}
-	return template.HTML(buf.String())
+	return convert(public, []byte(s))
 }
 
 // PublicURL reports whether a link may appear on the customer site: an
