@@ -76,6 +76,17 @@ func Render(w io.Writer, src []byte, doc ast.Node) error {
 	return md.Renderer().Render(w, src, doc)
 }
 
+// RenderString returns the HTML of a tree returned by Parse.
+func RenderString(src []byte, doc ast.Node) (string, error) {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer bufPool.Put(buf)
+	if err := md.Renderer().Render(bufWriter{buf}, src, doc); err != nil {
+		return "", err
+	}
+	return buf.String(), nil
+}
+
 // bufWriter lets goldmark's renderer write straight into a bytes.Buffer:
 // it wraps any writer that is not a util.BufWriter in a new 4 KB
 // bufio.Writer, on every call.

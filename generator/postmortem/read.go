@@ -1,7 +1,6 @@
 package postmortem
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -83,11 +82,11 @@ func (r *Reader) Read(filePath string, src []byte, diags *diag.List) *Postmortem
 		inf := legacy.Infer(body, doc.Body, base, cfg.Location, want)
 		f.merge(p, inf, doc.BodyLine-1)
 	}
-	var buf bytes.Buffer
-	if err := markdown.Render(&buf, doc.Body, body); err != nil {
+	html, err := markdown.RenderString(doc.Body, body)
+	if err != nil {
 		f.errorf(doc.BodyLine, "cannot render the Markdown body: %v", err)
 	}
-	p.Body = safeHTML(buf.String())
+	p.Body = safeHTML(html)
 
 	r.defaults(p, base)
 	// Services, tags, severities, triggers and owners are a few names
@@ -265,6 +264,9 @@ var (
 // loc; with dateOK, a bare date "2006-01-02" (midnight in loc) too.
 func ParseTime(s string, loc *time.Location, dateOK bool) (time.Time, error) {
 	s = strings.TrimSpace(s)
+	if len(s) == len(dateLayout) {
+		goto date // too short for the other layouts, whose errors would be garbage
+	}
 	for _, l := range timeLayouts {
 		if t, err := time.Parse(l, s); err == nil {
 			return t, nil
@@ -275,6 +277,7 @@ func ParseTime(s string, loc *time.Location, dateOK bool) (time.Time, error) {
 			return t, nil
 		}
 	}
+date:
 	if t, err := time.ParseInLocation(dateLayout, s, loc); err == nil {
 		if dateOK {
 			return t, nil
