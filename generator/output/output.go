@@ -97,15 +97,33 @@ func (s *Staging) WriteFile(name string, data []byte) error {
 	if err := checkName(name); err != nil {
 		return err
 	}
-	if dir := path.Dir(name); !s.known(dir) {
-		if err := os.MkdirAll(filepath.Join(s.dir, filepath.FromSlash(dir)), 0o755); err != nil {
-			return fmt.Errorf("cannot create %q: %w", dir, err)
-		}
-		s.mu.Lock()
-		s.dirs[dir] = true
-		s.mu.Unlock()
+	if err := s.mkdir(path.Dir(name)); err != nil {
+		return err
 	}
 	return os.WriteFile(filepath.Join(s.dir, filepath.FromSlash(name)), data, 0o644)
+}
+
+// mkdir creates a folder of the staging folder and those above it that
+// were not created yet. It knows which were, so each is one system call
+// (os.MkdirAll would look at the folder and its parent first).
+func (s *Staging) mkdir(dir string) error {
+	if s.known(dir) {
+		return nil
+	}
+	if err := s.mkdir(path.Dir(dir)); err != nil {
+		return err
+	}
+	full := filepath.Join(s.dir, filepath.FromSlash(dir))
+	if err := os.Mkdir(full, 0o755); err != nil {
+		// Another page of the folder may have created it meanwhile.
+		if st, serr := os.Stat(full); serr != nil || !st.IsDir() {
+			return fmt.Errorf("cannot create %q: %w", dir, err)
+		}
+	}
+	s.mu.Lock()
+	s.dirs[dir] = true
+	s.mu.Unlock()
+	return nil
 }
 
 func (s *Staging) known(dir string) bool {

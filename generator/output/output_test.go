@@ -2,11 +2,14 @@ package output
 
 import (
 	"bytes"
+	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -245,5 +248,44 @@ func TestMemory(t *testing.T) {
 	}
 	if names := m.Names(); !slices.Equal(names, []string{"a.css", "b/index.html"}) {
 		t.Errorf("Names = %q", names)
+	}
+}
+
+// TestStagingConcurrentFolders writes files from several goroutines into
+// folders none of them created yet, nested and shared, and a file twice
+// (the second write replaces the first, as a rewritten page does).
+func TestStagingConcurrentFolders(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	s, err := NewStaging(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{Marker: "This folder is written by hindsight build and replaced by each build.\n"}
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 50 {
+				name := fmt.Sprintf("incidents/%d/deep/%d/index.html", i%5, g)
+				if err := s.WriteFile(name, []byte(strings.Repeat("x", 100000))); err != nil {
+					t.Error(err)
+				}
+				if err := s.WriteFile(name, []byte(name)); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+		for i := range 5 {
+			want[fmt.Sprintf("incidents/%d/deep/%d/index.html", i, g)] = fmt.Sprintf("incidents/%d/deep/%d/index.html", i, g)
+		}
+	}
+	wg.Wait()
+	if err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, out); !maps.Equal(got, want) {
+		t.Errorf("output has %d files, want %d: %v", len(got), len(want), got)
+	}
+	if st, err := os.Stat(filepath.Join(out, "incidents/0/deep/0/index.html")); err != nil || st.Mode().Perm()&0o600 != 0o600 {
+		t.Errorf("file mode: %v, %v", st, err)
 	}
 }
