@@ -17,8 +17,10 @@ import (
 // reflection for each field, function and escaper. When a site renders it
 // with the default theme's layouts, unchanged, Hindsight writes it with the
 // Go code below instead: byte for byte what the templates would write. So
-// it does for each incident's list entries and for the open-actions
-// partial (the actions page lists every action). TestCompiledIncident
+// it does for each incident's list entries, for the open-actions partial
+// (the actions page lists every action) and for the lists of the
+// communications and retrospectives pages (compiled_lists.go), which
+// list every postmortem. TestCompiledIncident
 // renders every page of the test site, the example content and a
 // synthetic knowledge base with and without these and compares the bytes;
 // FuzzCompiledIncident does so for any text in a postmortem's fields. A
@@ -26,8 +28,9 @@ import (
 // as written.
 //
 // Editing the default incident.html, base.html, partials/badges.html,
-// partials/incident-table.html or partials/actions-table.html means
-// editing this file alike; the tests above fail until both agree.
+// partials/incident-table.html, partials/actions-table.html,
+// communications.html or retrospectives.html means editing this file (or
+// compiled_lists.go) alike; the tests above fail until both agree.
 
 // compiledIncidentTemplates are the templates an incident page executes
 // (but for the fragments Page.Cached renders, which stay templates): the
@@ -42,20 +45,25 @@ var compiledRowTemplates = []string{"incident-row", "history-item", "severity", 
 // parse to the default theme's, by a call of a Go function that writes
 // the same (see parsedTheme.compile).
 var compiledPartials = []struct {
-	name  string   // the partial
-	uses  []string // the templates it executes, itself included
-	fn    string   // the function called instead
-	write func(t *parsedTheme) any
+	name   string   // the partial
+	layout string   // the one layout whose partial it is ("main"), or "" for every layout
+	uses   []string // the templates it executes, itself included
+	fn     string   // the function called instead
+	write  func(t *parsedTheme) any
 }{
-	{"open-actions", []string{"open-actions", "action-type"}, "_hindsight_open_actions",
+	{"open-actions", "", []string{"open-actions", "action-type"}, "_hindsight_open_actions",
 		func(t *parsedTheme) any { return t.openActions }},
+	{"main", "communications.html", []string{"main", "severity", "status"}, "_hindsight_communications",
+		func(t *parsedTheme) any { return t.communications }},
+	{"main", "retrospectives.html", []string{"main", "status"}, "_hindsight_retrospectives",
+		func(t *parsedTheme) any { return t.retrospectives }},
 }
 
 // compile notes which compiled parts the site's layouts allow (those that
 // parse to the default theme's, parsed with the same translations) and
 // puts compiled partials in place.
 func (t *parsedTheme) compile() error {
-	def, err := templates(themes.Default, "layouts", []string{"incident.html", "incidents.html"}, t.tr, t.fm)
+	def, err := templates(themes.Default, "layouts", []string{"incident.html", "incidents.html", "communications.html", "retrospectives.html"}, t.tr, t.fm)
 	if err != nil {
 		return err
 	}
@@ -63,7 +71,9 @@ func (t *parsedTheme) compile() error {
 	t.compiledRows = sameTemplates(t.tmpl["incidents.html"], def["incidents.html"], compiledRowTemplates)
 	for _, c := range compiledPartials {
 		for name, tm := range t.tmpl {
-			if !sameTemplates(tm, def["incidents.html"], c.uses) {
+			same := c.layout == "" && sameTemplates(tm, def["incidents.html"], c.uses) ||
+				name == c.layout && sameTemplates(tm, def[name], c.uses)
+			if !same {
 				continue
 			}
 			tm.Funcs(template.FuncMap{c.fn: c.write(t)})
@@ -162,7 +172,7 @@ func (r *renderer) incidentMain(b []byte, page *Page) []byte {
 	b = severityPartial(b, p.Severity)
 	b = append(b, ' ')
 	if p.Draft() {
-		b = r.statusPartial(b, p.Status)
+		b = r.parsed.statusPartial(b, p.Status)
 	}
 	b = append(b, ' ')
 	if p.Ongoing() {
@@ -655,7 +665,7 @@ func (r *renderer) compiledRow(b []byte, partial string, page *Page) []byte {
 			b = r.resolvedIn(b, p)
 		}
 		b = append(b, "</td>\n<td>"...)
-		b = r.statusPartial(b, p.Status)
+		b = r.parsed.statusPartial(b, p.Status)
 		return append(b, "</td>\n</tr>\n"...)
 	}
 	// history-item
@@ -676,7 +686,7 @@ func (r *renderer) compiledRow(b []byte, partial string, page *Page) []byte {
 	b = append(b, "</span>"...)
 	if p.Draft() {
 		b = append(b, ' ')
-		b = r.statusPartial(b, p.Status)
+		b = r.parsed.statusPartial(b, p.Status)
 	}
 	return append(b, "</li>\n"...)
 }
@@ -706,11 +716,11 @@ func (r *renderer) resolvedIn(b []byte, p *postmortem.Postmortem) []byte {
 }
 
 // statusPartial appends the "status" partial.
-func (r *renderer) statusPartial(b []byte, status string) []byte {
+func (t *parsedTheme) statusPartial(b []byte, status string) []byte {
 	b = append(b, "<span class=\"status status-"...)
 	b = appendHTML(b, status)
 	b = append(b, "\">"...)
-	b = appendHTML(b, r.parsed.formats.t("status_"+status))
+	b = appendHTML(b, t.formats.t("status_"+status))
 	return append(b, "</span>"...)
 }
 

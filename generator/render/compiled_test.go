@@ -90,6 +90,26 @@ func sameIncidentPage(t testing.TB, compiled, interpreted *renderer, inc *postmo
 			t.Fatalf("%s: the compiled open-actions differs from the template's at %s", inc.Path, firstDiff(want.String(), got))
 		}
 	}
+	// The communications and retrospectives pages of a site of inc and
+	// two variants: not published to customers, its retrospective due, or
+	// late.
+	due, late := *inc, *inc
+	due.ResolvedAt, due.Retrospective, due.Customer = interpreted.site.Now.Add(-time.Hour), postmortem.Retrospective{}, postmortem.Customer{Summary: inc.Customer.Summary}
+	late.ResolvedAt, late.Retrospective, late.Customer.Publish = interpreted.site.Now.Add(-100*time.Hour), postmortem.Retrospective{}, false
+	small := *interpreted.site
+	small.Incidents = []*postmortem.Postmortem{inc, &due, &late}
+	for _, c := range []struct {
+		layout string
+		write  func(*Page) template.HTML
+	}{{"communications.html", compiled.parsed.communications}, {"retrospectives.html", compiled.parsed.retrospectives}} {
+		var want bytes.Buffer
+		if err := interpreted.tmpl[c.layout].ExecuteTemplate(&want, "main", &Page{Site: &small, Root: "../", r: interpreted}); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(c.write(&Page{Site: &small, Root: "../", r: compiled})); got != want.String() {
+			t.Fatalf("%s: the compiled %s differs from the template's at %s", inc.Path, c.layout, firstDiff(want.String(), got))
+		}
+	}
 }
 
 // incidentBothWays checks every incident page of s, then renders the whole
@@ -324,6 +344,44 @@ func TestCompiledPartialOverride(t *testing.T) {
 		page := string(mem.Files["actions/index.html"])
 		if strings.Contains(page, "<tr data-x") != override || !strings.Contains(page, `<table class="actions">`) {
 			t.Errorf("override %v: the actions page shows the override %v", override, !override)
+		}
+	}
+}
+
+// TestCompiledMainOverride checks that the compiled lists of the
+// communications and retrospectives pages give way to a site's own
+// layouts and partials.
+func TestCompiledMainOverride(t *testing.T) {
+	s, cfg, now := loadTestSite(t, true)
+	for _, c := range []struct{ file, from, to, page, fn string }{
+		{"", "", "", "communications/index.html", "_hindsight_communications"},
+		{"", "", "", "retrospectives/index.html", "_hindsight_retrospectives"},
+		{"layouts/communications.html", `<p class="note">`, `<p class="note x">`, "communications/index.html", ""},
+		{"layouts/retrospectives.html", `<table class="retros">`, `<table class="retros x">`, "retrospectives/index.html", ""},
+		{"layouts/partials/badges.html", `class="status status-{{`, `class="status x status-{{`, "communications/index.html", ""},
+	} {
+		theme := copyTheme(t)
+		if c.file != "" {
+			old := string(theme[c.file].Data)
+			if !strings.Contains(old, c.from) {
+				t.Fatalf("%s: no %q", c.file, c.from)
+			}
+			theme[c.file].Data = []byte(strings.ReplaceAll(old, c.from, c.to))
+		}
+		r, err := newRenderer(s, nil, Options{Theme: theme}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layout := strings.TrimSuffix(c.page, "/index.html") + ".html"
+		if tree := r.tmpl[layout].Lookup("main").Tree.Root.String(); strings.Contains(tree, "_hindsight_") != (c.fn != "") || !strings.Contains(tree, c.fn) {
+			t.Errorf("%s changed: main of %s is %.80s…; want it compiled: %v", c.file, layout, tree, c.fn != "")
+		}
+		mem := output.NewMemory()
+		if _, err := Render(s, mem, Options{Theme: theme, Metrics: metrics.New(cfg, s.Incidents, now)}); err != nil {
+			t.Fatal(err)
+		}
+		if page := string(mem.Files[c.page]); !strings.Contains(page, strings.ReplaceAll(c.to, "{{", "")) || !strings.Contains(page, "<h1>") {
+			t.Errorf("%s changed: %s does not show %q", c.file, c.page, c.to)
 		}
 	}
 }
