@@ -20,7 +20,8 @@ import (
 // it does for each incident's list entries, for the open-actions partial
 // (the actions page lists every action) and for the lists of the
 // communications and retrospectives pages (compiled_lists.go), which
-// list every postmortem. TestCompiledIncident
+// list every postmortem, and for the customer site's incident page
+// (compiled_customer.go). TestCompiledIncident
 // renders every page of the test site, the example content and a
 // synthetic knowledge base with and without these and compares the bytes;
 // FuzzCompiledIncident does so for any text in a postmortem's fields. A
@@ -29,8 +30,9 @@ import (
 //
 // Editing the default incident.html, base.html, partials/badges.html,
 // partials/incident-table.html, partials/actions-table.html,
-// communications.html or retrospectives.html means editing this file (or
-// compiled_lists.go) alike; the tests above fail until both agree.
+// communications.html, retrospectives.html or the customer site's
+// incident.html or base.html means editing this file (or the other
+// compiled_*.go) alike; the tests above fail until both agree.
 
 // compiledIncidentTemplates are the templates an incident page executes
 // (but for the fragments Page.Cached renders, which stay templates): the

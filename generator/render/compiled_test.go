@@ -31,7 +31,10 @@ func bothWays(t testing.TB, s *site.Site, now time.Time) (compiled, interpreted 
 		if err != nil {
 			t.Fatal(err)
 		}
-		if (!r.parsed.compiled || !r.parsed.compiledRows) && i == 0 {
+		if _, err := r.parsed.customerTemplates(); err != nil {
+			t.Fatal(err)
+		}
+		if (!r.parsed.compiled || !r.parsed.compiledRows || !r.parsed.customerCompiled) && i == 0 {
 			t.Fatal("the default theme's layouts are not recognised as the default")
 		}
 		if i == 0 {
@@ -96,8 +99,11 @@ func sameIncidentPage(t testing.TB, compiled, interpreted *renderer, inc *postmo
 	due, late := *inc, *inc
 	due.ResolvedAt, due.Retrospective, due.Customer = interpreted.site.Now.Add(-time.Hour), postmortem.Retrospective{}, postmortem.Customer{Summary: inc.Customer.Summary}
 	late.ResolvedAt, late.Retrospective, late.Customer.Publish = interpreted.site.Now.Add(-100*time.Hour), postmortem.Retrospective{}, false
+	pub, ongoing := *inc, *inc
+	pub.Status, pub.Customer.Publish = postmortem.StatusPublished, true
+	ongoing.Status, ongoing.Customer.Publish, ongoing.MitigatedAt, ongoing.ResolvedAt = postmortem.StatusPublished, true, time.Time{}, time.Time{}
 	small := *interpreted.site
-	small.Incidents = []*postmortem.Postmortem{inc, &due, &late}
+	small.Incidents = []*postmortem.Postmortem{inc, &due, &late, &pub, &ongoing}
 	for _, c := range []struct {
 		layout string
 		write  func(*Page) template.HTML
@@ -108,6 +114,30 @@ func sameIncidentPage(t testing.TB, compiled, interpreted *renderer, inc *postmo
 		}
 		if got := string(c.write(&Page{Site: &small, Root: "../", r: compiled})); got != want.String() {
 			t.Fatalf("%s: the compiled %s differs from the template's at %s", inc.Path, c.layout, firstDiff(want.String(), got))
+		}
+	}
+	// Its customer pages.
+	cs := customer.New(&small, metrics.DefaultWeights(small.Config.Severities))
+	if len(cs.Incidents) < 2 {
+		t.Fatalf("%d customer incidents of the published variants, want 2 or more", len(cs.Incidents))
+	}
+	for _, ci := range cs.Incidents {
+		var pages [2][]byte
+		for i, r := range [...]*renderer{compiled, interpreted} {
+			mem := output.NewMemory()
+			r.out = mem
+			tmpl, err := r.parsed.customerTemplates()
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &CustomerPage{Kind: "incident", Title: ci.Title, Path: "incidents/" + ci.ID + "/index.html", Incident: ci}
+			if err := r.customerPage(cs, tmpl, "incident.html", p); err != nil {
+				t.Fatal(err)
+			}
+			pages[i] = mem.Files[CustomerDir+p.Path]
+		}
+		if !bytes.Equal(pages[0], pages[1]) {
+			t.Fatalf("%s: the compiled customer page differs from the template's at %s", inc.Path, firstDiff(string(pages[1]), string(pages[0])))
 		}
 	}
 }
@@ -382,6 +412,46 @@ func TestCompiledMainOverride(t *testing.T) {
 		}
 		if page := string(mem.Files[c.page]); !strings.Contains(page, strings.ReplaceAll(c.to, "{{", "")) || !strings.Contains(page, "<h1>") {
 			t.Errorf("%s changed: %s does not show %q", c.file, c.page, c.to)
+		}
+	}
+}
+
+// TestCompiledCustomerOverride checks that a site's own customer incident
+// layout, frame or severity badge is executed as written.
+func TestCompiledCustomerOverride(t *testing.T) {
+	s, cfg, now := loadTestSite(t, true)
+	for _, c := range []struct{ file, from, to string }{
+		{"", "", ""},
+		{"customer/layouts/incident.html", `<dl class="facts">`, `<dl class="facts x">`},
+		{"customer/layouts/base.html", `<main id="main">`, `<main id="main" class="x">`},
+		{"customer/layouts/base.html", `<span class="sev level-{{`, `<span class="sev x level-{{`},
+	} {
+		theme := copyTheme(t)
+		if c.file != "" {
+			old := string(theme[c.file].Data)
+			if !strings.Contains(old, c.from) {
+				t.Fatalf("%s: no %q", c.file, c.from)
+			}
+			theme[c.file].Data = []byte(strings.ReplaceAll(old, c.from, c.to))
+		}
+		r, err := newRenderer(s, nil, Options{Theme: theme}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.parsed.customerTemplates(); err != nil {
+			t.Fatal(err)
+		}
+		if r.parsed.customerCompiled != (c.file == "") {
+			t.Errorf("%s changed: customer incident page compiled = %v", c.file, r.parsed.customerCompiled)
+		}
+		mem := output.NewMemory()
+		cs := customer.New(s, metrics.DefaultWeights(cfg.Severities))
+		if _, err := Render(s, mem, Options{Theme: theme, Metrics: metrics.New(cfg, s.Incidents, now), Customer: cs}); err != nil {
+			t.Fatal(err)
+		}
+		page := string(mem.Files[CustomerDir+"incidents/"+cs.Incidents[0].ID+"/index.html"])
+		if !strings.Contains(page, strings.ReplaceAll(c.to, "{{", "")) || !strings.Contains(page, "<h1>") {
+			t.Errorf("%s changed: the customer incident page does not show %q", c.file, c.to)
 		}
 	}
 }

@@ -234,6 +234,20 @@ func (r *renderer) customerPage(cs *customer.Site, tmpl map[string]*template.Tem
 	buf := bufPool.Get().(*bytes.Buffer)
 	buf.Reset()
 	defer putBuf(buf)
+	if layout == "incident.html" && p.Kind == "incident" && r.parsed.customerCompiled {
+		b, err := r.customerIncidentPage(buf.AvailableBuffer(), p)
+		if err != nil {
+			return fmt.Errorf("rendering %s%s with customer/layouts/%s: %w", CustomerDir, p.Path, layout, err)
+		}
+		if cap(b) > buf.Cap() { // keep the grown buffer for the next page
+			*buf = *bytes.NewBuffer(b[:0])
+		}
+		if err := r.write(CustomerDir+p.Path, b); err != nil {
+			return err
+		}
+		r.pages.Add(1)
+		return nil
+	}
 	if err := tmpl[layout].ExecuteTemplate(r.stoppable(buf), "base.html", p); err != nil {
 		if errors.Is(err, ErrStopped) {
 			return err

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"github.com/hindsight-sre/hindsight/themes"
 	"html"
 	"html/template"
 	"io/fs"
@@ -152,6 +153,10 @@ type parsedTheme struct {
 	customerOnce sync.Once
 	customer     map[string]*template.Template
 	customerErr  error
+	// customerCompiled is whether customer incident pages are written by
+	// customerIncidentPage: the site's customer layouts for them are the
+	// default theme's.
+	customerCompiled bool
 }
 
 // parsed returns the theme's templates, parsed once.
@@ -196,6 +201,13 @@ func (t *parsedTheme) folded(key string) string {
 func (t *parsedTheme) customerTemplates() (map[string]*template.Template, error) {
 	t.customerOnce.Do(func() {
 		t.customer, t.customerErr = templates(t.theme, "customer/layouts", customerLayouts, t.tr, customerFuncs(t.fm))
+		if t.customerErr == nil && !t.interpreted {
+			var def map[string]*template.Template
+			def, t.customerErr = templates(themes.Default, "customer/layouts", []string{"incident.html"}, t.tr, customerFuncs(t.fm))
+			if t.customerErr == nil {
+				t.customerCompiled = sameTemplates(t.customer["incident.html"], def["incident.html"], compiledCustomerTemplates)
+			}
+		}
 	})
 	return t.customer, t.customerErr
 }

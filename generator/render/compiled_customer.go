@@ -1,0 +1,122 @@
+package render
+
+import (
+	"strconv"
+)
+
+// The customer site's incident page, one per published communication,
+// compiled as compiled.go explains. Editing the default theme's
+// customer/layouts/incident.html or customer/layouts/base.html means
+// editing this file alike; TestCompiledIncident fails until both agree.
+
+// compiledCustomerTemplates are the templates a customer incident page
+// executes (but for the fragments CustomerPage.Cached renders).
+var compiledCustomerTemplates = []string{"base.html", "main", "severity"}
+
+// customerIncidentPage appends the customer incident page p to b, as the
+// default customer layouts write it.
+func (r *renderer) customerIncidentPage(b []byte, p *CustomerPage) ([]byte, error) {
+	t := r.parsed
+	f := t.formats
+	b = append(b, "<!DOCTYPE html>\n<html lang=\""...)
+	b = appendHTML(b, p.Site.Language)
+	b = append(b, "\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>"...)
+	b = appendHTML(b, p.Title)
+	b = append(b, " · "...)
+	b = appendHTML(b, p.Site.Title)
+	b = append(b, "</title>\n"...)
+	var parts [3][]byte
+	for k, name := range [...]string{"head-links", "site-header", "site-footer"} {
+		h, err := p.Cached(name)
+		if err != nil {
+			return nil, err
+		}
+		parts[k] = []byte(h)
+	}
+	b = append(b, parts[0]...)
+	b = append(b, "\n</head>\n<body class=\"kind-"...)
+	b = appendHTML(b, p.Kind)
+	b = append(b, "\">\n"...)
+	b = append(b, parts[1]...)
+	b = append(b, "\n<main id=\"main\">\n"...)
+	if i := p.Incident; i != nil {
+		b = append(b, "\n<article class=\"incident level-"...)
+		b = strconv.AppendInt(b, int64(i.Level), 10)
+		b = append(b, "\">\n<h1>"...)
+		b = appendHTML(b, i.Title)
+		b = append(b, "</h1>\n<p class=\"badges\">"...)
+		if i.Severity != "" {
+			b = append(b, "<span class=\"sev level-"...)
+			b = strconv.AppendInt(b, int64(i.Level), 10)
+			b = append(b, "\">"...)
+			b = appendHTML(b, i.Severity)
+			b = append(b, "</span>"...)
+		}
+		if i.Ongoing() {
+			b = append(b, " <span class=\"ongoing\">"...)
+			b = append(b, t.folded("ongoing")...)
+			b = append(b, "</span>"...)
+		}
+		b = append(b, "</p>\n<dl class=\"facts\">\n  "...)
+		if len(i.Services) > 0 {
+			b = append(b, "<div><dt>"...)
+			b = append(b, t.folded("customer_affected")...)
+			b = append(b, "</dt><dd>"...)
+			for k, s := range i.Services {
+				if k > 0 {
+					b = append(b, ", "...)
+				}
+				b = append(b, "<a href=\""...)
+				b = appendURLAttr(b, p.ServiceURL(s), false)
+				b = append(b, "\">"...)
+				b = appendHTML(b, s.Name)
+				b = append(b, "</a>"...)
+			}
+			b = append(b, "</dd></div>"...)
+		}
+		b = append(b, "\n  "...)
+		if !i.Start.IsZero() {
+			b = append(b, "<div><dt>"...)
+			b = append(b, t.folded("customer_started")...)
+			b = append(b, "</dt><dd>"...)
+			b = append(b, f.timetag(i.Start)...)
+			b = append(b, "</dd></div>"...)
+		}
+		b = append(b, "\n  <div><dt>"...)
+		b = append(b, t.folded("customer_ended")...)
+		b = append(b, "</dt><dd>"...)
+		if i.Ongoing() {
+			b = append(b, t.folded("ongoing")...)
+		} else {
+			b = append(b, f.timetag(i.End)...)
+		}
+		b = append(b, "</dd></div>\n  "...)
+		if d := i.Duration(); d != 0 {
+			b = append(b, "<div><dt>"...)
+			b = append(b, t.folded("duration")...)
+			b = append(b, "</dt><dd>"...)
+			b = appendHTML(b, f.duration(d))
+			b = append(b, "</dd></div>"...)
+		}
+		b = append(b, "\n</dl>\n"...)
+		if i.Summary != "" {
+			b = append(b, "<section aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">"...)
+			b = append(b, t.folded("customer_summary")...)
+			b = append(b, "</h2>"...)
+			b = append(b, i.Summary...)
+			b = append(b, "</section>"...)
+		}
+		b = append(b, '\n')
+		if i.Impact != "" {
+			b = append(b, "<section aria-labelledby=\"impact-h\"><h2 id=\"impact-h\">"...)
+			b = append(b, t.folded("customer_impact")...)
+			b = append(b, "</h2>"...)
+			b = append(b, i.Impact...)
+			b = append(b, "</section>"...)
+		}
+		b = append(b, "\n</article>\n"...)
+	}
+	b = append(b, "\n</main>\n"...)
+	b = append(b, parts[2]...)
+	return append(b, "\n</body>\n</html>\n\n\n"...), nil
+}
