@@ -67,6 +67,13 @@ func splitWords(s string) []string {
 // start == len(s) when there is none.
 func nextWord(s string, i int) (start, end int) {
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf { // ASCII, without decoding
+			if asciiWord[c] {
+				break
+			}
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if isWordRune(r) {
 			break
@@ -75,14 +82,29 @@ func nextWord(s string, i int) (start, end int) {
 	}
 	start = i
 	for i < len(s) {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !asciiWord[c] && c != '\'' {
+				break
+			}
+			i++
+			continue
+		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if !isWordRune(r) && r != '\'' && r != '’' {
+		if !isWordRune(r) && r != '’' {
 			break
 		}
 		i += n
 	}
 	return start, i
 }
+
+// asciiWord is isWordRune for ASCII.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = isWordRune(rune(c))
+	}
+	return t
+}()
 
 // sameWord compares a word of the text with a normalised word: in any
 // case, with either apostrophe.
@@ -104,16 +126,17 @@ func sameWord(w, norm string) bool {
 }
 
 // find calls fn with each phrase of the checker that occurs in text, once.
-func (c *Checker) find(text string, fn func(p string)) { scan(text, c.byFirst, fn) }
+func (c *Checker) find(text string, fn func(p string)) {
+	scan(text, []map[string][]phrase{c.byFirst}, func(_ int, p string) { fn(p) })
+}
 
-// scan calls fn with each phrase of byFirst that occurs in text, once. It
-// reads the text word by word and looks only at the phrases that start
-// with the word, without copying the text.
-func scan(text string, byFirst map[string][]phrase, fn func(p string)) {
-	var (
-		found []string
-		key   []byte
-	)
+// scan calls fn with each phrase of each table (phrases by their first
+// word) that occurs in text, once per table, with the table's index. It
+// reads the text once, word by word, and looks only at the phrases that
+// start with the word, without copying the text.
+func scan(text string, tables []map[string][]phrase, fn func(table int, p string)) {
+	var key []byte
+	found := make([][]string, len(tables))
 	for i := 0; i < len(text); {
 		start, end := nextWord(text, i)
 		if start == end {
@@ -121,35 +144,43 @@ func scan(text string, byFirst map[string][]phrase, fn func(p string)) {
 		}
 		i = end
 		w := text[start:end]
-		var cands []phrase
-		if ascii(w) {
+		var k string // the key, unless it is in key
+		lower := ascii(w)
+		if lower {
 			key = key[:0]
-			for k := 0; k < len(w); k++ {
-				b := w[k]
+			for j := 0; j < len(w); j++ {
+				b := w[j]
 				if b >= 'A' && b <= 'Z' {
 					b += 'a' - 'A'
 				}
 				key = append(key, b)
 			}
-			cands = byFirst[string(key)]
 		} else {
-			cands = byFirst[norm(w)]
+			k = norm(w)
 		}
-	phrases:
-		for _, ph := range cands {
-			if slices.Contains(found, ph.text) || ph.exact != "" && w != ph.exact {
-				continue
+		for t, byFirst := range tables {
+			var cands []phrase
+			if lower {
+				cands = byFirst[string(key)]
+			} else {
+				cands = byFirst[k]
 			}
-			at := end
-			for _, want := range ph.words[1:] {
-				s, e := nextWord(text, at)
-				if s == e || strings.TrimSpace(text[at:s]) != "" || !sameWord(text[s:e], want) {
-					continue phrases
+		phrases:
+			for _, ph := range cands {
+				if slices.Contains(found[t], ph.text) || ph.exact != "" && w != ph.exact {
+					continue
 				}
-				at = e
+				at := end
+				for _, want := range ph.words[1:] {
+					s, e := nextWord(text, at)
+					if s == e || strings.TrimSpace(text[at:s]) != "" || !sameWord(text[s:e], want) {
+						continue phrases
+					}
+					at = e
+				}
+				found[t] = append(found[t], ph.text)
+				fn(t, ph.text)
 			}
-			found = append(found, ph.text)
-			fn(ph.text)
 		}
 	}
 }
@@ -216,12 +247,15 @@ func (c *Checker) Check(p *postmortem.Postmortem, diags *diag.List) {
 		if f.text == "" {
 			continue
 		}
-		c.find(f.text, func(ph string) {
+		var found []string
+		scan(f.text, []map[string][]phrase{c.byFirst, names}, func(table int, ph string) {
+			if table == 1 {
+				found = append(found, ph)
+				return
+			}
 			diags.Warnf(p.Path, p.Line(f.key), "%s uses blame language, %q: a blameless postmortem describes what the system and the process allowed, not who failed",
 				f.name, ph)
 		})
-		var found []string
-		scan(f.text, names, func(name string) { found = append(found, name) })
 		for _, name := range found {
 			// A part of a full name that is there too is not said again.
 			if slices.ContainsFunc(found, func(full string) bool { return full != name && slices.Contains(strings.Fields(full), name) }) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/hindsight-sre/hindsight/generator/config"
 	"github.com/hindsight-sre/hindsight/generator/diag"
@@ -91,13 +92,68 @@ func FuzzScan(f *testing.F) {
 	f.Add("\xff\xfe'’ ''", "'")
 	c := New(nil)
 	f.Fuzz(func(t *testing.T, text, person string) {
-		var got []string
-		c.find(text, func(p string) { got = append(got, p) })
-		scan(text, people([]string{person}), func(string) {})
+		names := people([]string{person, "Alice Durand"})
+		var got [2][]string
+		scan(text, []map[string][]phrase{c.byFirst, names}, func(table int, p string) { got[table] = append(got[table], p) })
+		for i, m := range []map[string][]phrase{c.byFirst, names} {
+			var want []string
+			scanEach(text, m, func(p string) { want = append(want, p) })
+			if !slices.Equal(got[i], want) {
+				t.Fatalf("%q, %q: found %q, word by word %q", text, person, got[i], want)
+			}
+		}
 		var again []string
 		c.find(text+" human error", func(p string) { again = append(again, p) })
 		if !slices.Contains(again, "human error") {
 			t.Fatalf("%q: human error not found after the text (found %q)", text, again)
 		}
 	})
+}
+
+// scanEach is scan for one table as it was first written, decoding each
+// rune, kept to check scan against.
+func scanEach(text string, byFirst map[string][]phrase, fn func(p string)) {
+	word := func(s string, i int) (start, end int) {
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if isWordRune(r) {
+				break
+			}
+			i += n
+		}
+		start = i
+		for i < len(s) {
+			r, n := utf8.DecodeRuneInString(s[i:])
+			if !isWordRune(r) && r != '\'' && r != '’' {
+				break
+			}
+			i += n
+		}
+		return start, i
+	}
+	var found []string
+	for i := 0; i < len(text); {
+		start, end := word(text, i)
+		if start == end {
+			break
+		}
+		i = end
+		w := text[start:end]
+	phrases:
+		for _, ph := range byFirst[norm(w)] {
+			if slices.Contains(found, ph.text) || ph.exact != "" && w != ph.exact {
+				continue
+			}
+			at := end
+			for _, want := range ph.words[1:] {
+				s, e := word(text, at)
+				if s == e || strings.TrimSpace(text[at:s]) != "" || !sameWord(text[s:e], want) {
+					continue phrases
+				}
+				at = e
+			}
+			found = append(found, ph.text)
+			fn(ph.text)
+		}
+	}
 }
