@@ -312,7 +312,7 @@ func (r *renderer) incidentMain(b []byte, page *Page) []byte {
 		b = append(b, "<h3>"...)
 		b = tr(b, "ishikawa")
 		b = append(b, "</h3>\n  <figure class=\"ishikawa\">"...)
-		b = append(b, fishbone(p.Ishikawa, p.Title, p.ID, f.t)...)
+		b = appendFishbone(b, p.Ishikawa, p.Title, p.ID, f.t)
 		b = append(b, "\n  <figcaption><dl class=\"ishikawa-list\">"...)
 		for _, c := range p.Ishikawa {
 			b = append(b, "<div><dt>"...)

@@ -18,6 +18,15 @@ func fishbone(cats []postmortem.Category, effect, id string, t func(string) stri
 	if len(cats) == 0 {
 		return ""
 	}
+	return template.HTML(appendFishbone(make([]byte, 0, 2048), cats, effect, id, t))
+}
+
+// appendFishbone appends the diagram fishbone draws to b (the compiled
+// incident page writes it straight into the page).
+func appendFishbone(b []byte, cats []postmortem.Category, effect, id string, t func(string) string) []byte {
+	if len(cats) == 0 {
+		return b
+	}
 	const (
 		width    = 960
 		spineX0  = 20
@@ -37,25 +46,36 @@ func fishbone(cats []postmortem.Category, effect, id string, t func(string) stri
 
 	// Written with appends rather than fmt: a large build draws ten
 	// thousand of these, and formatting took a tenth of an incident page.
-	b := make([]byte, 0, 2048)
 	title := t("ishikawa_title")
-	id = esc(id)
 	b = append(b, `<svg class="fishbone" viewBox="0 0 `...)
 	b = strconv.AppendInt(b, width, 10)
 	b = append(b, ' ')
 	b = strconv.AppendInt(b, int64(height), 10)
 	b = append(b, `" role="img" aria-labelledby="fb-title-`...)
-	b = append(b, id...)
+	b = appendEsc(b, id)
 	b = append(b, ` fb-desc-`...)
-	b = append(b, id...)
+	b = appendEsc(b, id)
 	b = append(b, `" xmlns="http://www.w3.org/2000/svg"><title id="fb-title-`...)
-	b = append(b, id...)
+	b = appendEsc(b, id)
 	b = append(b, `">`...)
-	b = append(b, esc(title)...)
+	b = appendEsc(b, title)
 	b = append(b, `</title><desc id="fb-desc-`...)
-	b = append(b, id...)
+	b = appendEsc(b, id)
 	b = append(b, `">`...)
-	b = append(b, esc(describe(cats))...)
+	// The text alternative: "category: cause; cause. category: …".
+	for i, c := range cats {
+		if i > 0 {
+			b = append(b, ". "...)
+		}
+		b = appendEsc(b, c.Name)
+		b = append(b, ": "...)
+		for k, cause := range c.Causes {
+			if k > 0 {
+				b = append(b, "; "...)
+			}
+			b = appendEsc(b, cause)
+		}
+	}
 	b = append(b, `</desc>`...)
 	b = appendXY(b, `<line class="spine" x1="`, spineX0, `" y1="`, float64(mid))
 	b = appendXY(b, `" x2="`, headX, `" y2="`, float64(mid))
@@ -82,31 +102,44 @@ func fishbone(cats []postmortem.Category, effect, id string, t func(string) stri
 		}
 		b = appendXY(b, `<text class="category" x="`, xStart, `" y="`, labelY)
 		b = append(b, `" text-anchor="middle">`...)
-		b = append(b, esc(categoryLabel(c.Name, t))...)
+		b = appendEsc(b, categoryLabel(c.Name, t))
 		b = append(b, `</text>`...)
 		for k, cause := range c.Causes {
 			// Causes sit along the bone, from the outer end towards the spine.
 			frac := (float64(k) + 1) / float64(len(c.Causes)+1)
 			y := yStart + (float64(mid)-yStart)*frac
 			x := xStart + (xEnd-xStart)*frac
-			short := cause
+			short, more := cause, ""
 			if utf8.RuneCountInString(short) > maxChars {
-				r := []rune(short)
-				short = string(r[:maxChars-1]) + "…"
+				short, more = firstRunes(short, maxChars-1), "…"
 			}
 			b = appendXY(b, `<line class="twig" x1="`, x-24, `" y1="`, y)
 			b = appendXY(b, `" x2="`, x, `" y2="`, y)
 			b = appendXY(b, `"/><text class="cause" x="`, x-28, `" y="`, y+4)
 			b = append(b, `" text-anchor="end"><title>`...)
-			b = append(b, esc(cause)...)
+			b = appendEsc(b, cause)
 			b = append(b, `</title>`...)
-			b = append(b, esc(short)...)
+			b = appendEsc(b, short)
+			b = append(b, more...)
 			b = append(b, `</text>`...)
 		}
 		b = append(b, `</g>`...)
 	}
-	b = append(b, `</svg>`...)
-	return template.HTML(b)
+	return append(b, `</svg>`...)
+}
+
+// firstRunes returns the first n runes of s, as a conversion to []rune
+// and back writes them (an invalid byte becomes U+FFFD).
+func firstRunes(s string, n int) string {
+	if !utf8.ValidString(s) {
+		return string([]rune(s)[:n])
+	}
+	i := 0
+	for ; n > 0; n-- {
+		_, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+	}
+	return s[:i]
 }
 
 // appendXY appends before, x, between and y, the numbers rounded to a
@@ -120,20 +153,35 @@ func appendXY(b []byte, before string, x float64, between string, y float64) []b
 
 func esc(s string) string { return html.EscapeString(s) }
 
+// appendEsc appends s escaped as html.EscapeString escapes it.
+func appendEsc(b []byte, s string) []byte {
+	for {
+		i := strings.IndexAny(s, `<>&'"`)
+		if i < 0 {
+			return append(b, s...)
+		}
+		b = append(b, s[:i]...)
+		switch s[i] {
+		case '<':
+			b = append(b, "&lt;"...)
+		case '>':
+			b = append(b, "&gt;"...)
+		case '&':
+			b = append(b, "&amp;"...)
+		case '\'':
+			b = append(b, "&#39;"...)
+		default:
+			b = append(b, "&#34;"...)
+		}
+		s = s[i+1:]
+	}
+}
+
 func categoryLabel(name string, t func(string) string) string {
 	if l := t("ishikawa_" + name); l != "ishikawa_"+name {
 		return l
 	}
 	return name
-}
-
-// describe is the diagram's text alternative.
-func describe(cats []postmortem.Category) string {
-	parts := make([]string, len(cats))
-	for i, c := range cats {
-		parts[i] = c.Name + ": " + strings.Join(c.Causes, "; ")
-	}
-	return strings.Join(parts, ". ")
 }
 
 // appendWrapped appends up to lines lines of text of about width characters.
@@ -148,7 +196,7 @@ func appendWrapped(b []byte, s string, x, y, width, lines int) []byte {
 		}
 		b = appendXY(b, `<text class="effect" x="`, float64(x), `" y="`, float64(y+n*16))
 		b = append(b, `">`...)
-		b = append(b, esc(line)...)
+		b = appendEsc(b, line)
 		b = append(b, `</text>`...)
 		n++
 		cur = nil
