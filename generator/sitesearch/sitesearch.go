@@ -526,10 +526,19 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 		avg[f] = max(avg[f]/float64(max(len(docs), 1)), 1)
 	}
 	workers := runtime.GOMAXPROCS(0)
+	// A worker's terms, by number: each term's postings, its best score
+	// and its counts in the document being read together, so that a
+	// word touches one place in memory rather than four arrays.
+	type acc struct {
+		tf    [maxFields]uint16 // in the document being read, per field
+		field int16             // its most telling field there; -1: not in it
+		pos   int32             // byte offset of its first occurrence there
+		maxw  float32           // its best score
+		posts []posting
+	}
 	type local struct {
 		names []string
-		posts [][]posting
-		maxw  []float32     // by term, its best score
+		terms []acc
 		words [2]*wordTerms // per language
 		err   error
 	}
@@ -547,15 +556,7 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 					return
 				}
 			}
-			// The document being read: its terms, and for each its count
-			// per field and its most telling occurrence.
-			type occ struct {
-				tf    [maxFields]uint16
-				field int16
-				pos   int32
-			}
-			var scratch []occ
-			var touched []int32
+			var touched []int32 // the terms of the document being read
 			lo, hi := k*len(docs)/workers, (k+1)*len(docs)/workers
 			for i := lo; i < hi; i++ {
 				if (i-lo)%256 == 0 && stopped(stop) {
@@ -570,7 +571,7 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 				for f, fld := range d.Fields {
 					fi := min(f, maxFields-1)
 					count := func(id int32, at int) {
-						o := &scratch[id]
+						o := &l.terms[id]
 						if o.field < 0 {
 							touched = append(touched, id)
 							o.field, o.pos = int16(f), int32(at)
@@ -592,9 +593,7 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 									id = int32(len(l.names))
 									ids[t] = id
 									l.names = append(l.names, t)
-									l.posts = append(l.posts, nil)
-									l.maxw = append(l.maxw, 0)
-									scratch = append(scratch, occ{field: -1})
+									l.terms = append(l.terms, acc{field: -1})
 								}
 								tids = append(tids, id)
 							}
@@ -616,7 +615,7 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 					norms[min(f, maxFields-1)] = 1 - bm25B + bm25B*float64(len(fld.Text))/avg[min(f, maxFields-1)]
 				}
 				for _, id := range touched {
-					o := &scratch[id]
+					o := &l.terms[id]
 					var w float64
 					for f, n := range o.tf {
 						if n == 0 {
@@ -625,9 +624,9 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 						tf := float64(n)
 						w += d.Fields[min(f, len(d.Fields)-1)].Boost * tf * (k1 + 1) / (tf + k1*norms[f])
 					}
-					l.posts[id] = append(l.posts[id], posting{doc: int32(i), w: float32(w), field: o.field, pos: o.pos})
-					l.maxw[id] = max(l.maxw[id], float32(w))
-					*o = occ{field: -1}
+					o.posts = append(o.posts, posting{doc: int32(i), w: float32(w), field: o.field, pos: o.pos})
+					o.maxw = max(o.maxw, float32(w))
+					o.tf, o.field = [maxFields]uint16{}, -1
 				}
 				touched = touched[:0]
 			}
@@ -657,13 +656,14 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 				if maphash.String(seed, name)%uint64(workers) != uint64(p) {
 					continue
 				}
+				a := &l.terms[id]
 				e := m[name]
 				if e == nil {
-					m[name] = &term{name: name, posts: l.posts[id], maxw: l.maxw[id]}
+					m[name] = &term{name: name, posts: a.posts, maxw: a.maxw}
 					continue
 				}
-				e.posts = append(e.posts, l.posts[id]...)
-				e.maxw = max(e.maxw, l.maxw[id])
+				e.posts = append(e.posts, a.posts...)
+				e.maxw = max(e.maxw, a.maxw)
 			}
 		}
 		// The best score, without going through the postings: a
