@@ -229,10 +229,14 @@ func Load(fsys fs.FS, cfg *config.Config, opts Options) (*Site, diag.List) {
 		done  int
 		reads atomic.Int64
 	)
-	next := make(chan int)
+	var next atomic.Int64 // the next file to read, taken by whichever worker is free
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			for i := range next {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(files) {
+					return
+				}
 				if cache == nil || !cache.reuse(fsys, files[i], stats[files[i]], trust, &infos[i]) {
 					name := displayPath(opts.Dir, files[i])
 					src, err := fs.ReadFile(fsys, files[i])
@@ -257,10 +261,6 @@ func Load(fsys fs.FS, cfg *config.Config, opts Options) (*Site, diag.List) {
 			}
 		})
 	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
 	wg.Wait()
 	if cache != nil {
 		clear(cache.files)
