@@ -39,7 +39,7 @@ type Options struct {
 	// Deployments is the deployments CSV for the change failure rate; ""
 	// uses the config's metrics.deployments.
 	Deployments string
-	Now         time.Time // "today"; see Today
+	Now         time.Time // "today"; zero is Today in the config's time zone
 	// Progress, when set, is told how far each stage ("reading", "writing") is.
 	Progress func(stage string, done, total int)
 	// CommitLock, when set, is held while the new output replaces the old:
@@ -122,8 +122,23 @@ func Theme(cfg *config.Config) fs.FS {
 	return render.Overlay(themes.Default, os.DirFS(cfg.Dir))
 }
 
+// withNow returns opts with Now set: a zero Now would make "today" the
+// year 1, and the metrics count every day since.
+func (opts Options) withNow() Options {
+	if opts.Now.IsZero() && opts.Config != nil {
+		now, err := Today(opts.Config.Location)
+		if err != nil { // a SOURCE_DATE_EPOCH that is not a number
+			y, m, d := time.Now().In(opts.Config.Location).Date()
+			now = time.Date(y, m, d, 0, 0, 0, 0, opts.Config.Location)
+		}
+		opts.Now = now
+	}
+	return opts
+}
+
 // Check loads and checks the content and the theme without writing anything.
 func Check(opts Options) (Result, error) {
+	opts = opts.withNow()
 	s, diags, err := Load(opts)
 	res := Result{Diagnostics: diags}
 	if err != nil || s == nil {
@@ -172,7 +187,7 @@ type Session struct {
 
 // NewSession starts a session with opts.
 func NewSession(opts Options) *Session {
-	return &Session{opts: opts, checks: map[*postmortem.Postmortem]diag.List{}, rows: &render.Rows{}, memo: &metrics.Memo{}}
+	return &Session{opts: opts.withNow(), checks: map[*postmortem.Postmortem]diag.List{}, rows: &render.Rows{}, memo: &metrics.Memo{}}
 }
 
 // Options are the options the session builds with.

@@ -418,3 +418,19 @@ func TestToday(t *testing.T) {
 		t.Errorf("Today = %v, %v; want midnight in Paris", got, err)
 	}
 }
+
+// TestZeroNow: a library caller that leaves Options.Now zero gets Today,
+// as the command line passes it, rather than a "today" in the year 1.
+func TestZeroNow(t *testing.T) {
+	t.Setenv("SOURCE_DATE_EPOCH", "1795474800") // 2026-11-24 00:00 Paris, as exampleOptions
+	shared, _ := exampleOutput(t)
+	opts := exampleOptions(t, filepath.Join(t.TempDir(), "public"))
+	opts.Now = time.Time{}
+	mustBuild(t, opts)
+	if diff := sameTree(readTree(t, shared), readTree(t, opts.OutDir)); diff != "" {
+		t.Errorf("with a zero Now: %s", diff)
+	}
+	if _, err := Check(opts); err != nil {
+		t.Errorf("Check with a zero Now: %v", err)
+	}
+}
