@@ -297,11 +297,19 @@ func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 		return res, err
 	}
 	res.Pages, res.Files = stats.Pages, stats.Files+sr.files+1 // +1: the output marker
+	// Requests wait for the swap (CommitLock), not for the removal of the
+	// previous output after it.
 	if opts.CommitLock != nil {
 		opts.CommitLock.Lock()
-		defer opts.CommitLock.Unlock()
 	}
-	if err := stage.Commit(); err != nil {
+	remove, err := stage.Swap()
+	if opts.CommitLock != nil {
+		opts.CommitLock.Unlock()
+	}
+	if err == nil {
+		err = remove()
+	}
+	if err != nil {
 		return res, err
 	}
 	res.stage("swapping in", start)
@@ -361,7 +369,12 @@ func writeSearchIndexes(out output.Writer, s *site.Site, cs *customer.Site, cfg 
 		// takes the moments when that one leaves a core idle.
 		wg.Go(func() { cst, cerr = writeSearch(out, "customer/search", CustomerSearchDocs(cs), opts) })
 	}
-	st, err := writeSearch(out, "search", SearchDocs(s), opts)
+	docs := searchDocs(s, stop)
+	if stopped(stop) {
+		wg.Wait()
+		return searchResult{err: sitesearch.ErrStopped}
+	}
+	st, err := writeSearch(out, "search", docs, opts)
 	wg.Wait()
 	return searchResult{files: st.Files + cst.Files, err: errors.Join(err, cerr)}
 }

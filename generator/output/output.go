@@ -134,12 +134,24 @@ func (s *Staging) known(dir string) bool {
 
 // Commit swaps the staged folder into place and removes the previous output.
 func (s *Staging) Commit() error {
+	remove, err := s.Swap()
+	if err != nil {
+		return err
+	}
+	return remove()
+}
+
+// Swap puts the staged folder in place of the output, the previous one
+// moved aside, and returns the removal of the previous one. Between the
+// two the output is complete: removing ten thousand pages takes a while,
+// which `hindsight serve` does not make its requests wait for.
+func (s *Staging) Swap() (remove func() error, err error) {
 	old := ""
 	if _, err := os.Lstat(s.final); err == nil {
 		old = s.dir + ".old"
 		if err := os.Rename(s.final, old); err != nil {
 			os.RemoveAll(s.dir)
-			return fmt.Errorf("cannot move the previous output aside: %w", err)
+			return nil, fmt.Errorf("cannot move the previous output aside: %w", err)
 		}
 	}
 	if err := os.Rename(s.dir, s.final); err != nil {
@@ -147,12 +159,14 @@ func (s *Staging) Commit() error {
 			os.Rename(old, s.final)
 		}
 		os.RemoveAll(s.dir)
-		return fmt.Errorf("cannot move the new output into place: %w", err)
+		return nil, fmt.Errorf("cannot move the new output into place: %w", err)
 	}
-	if old != "" {
-		return removeAll(old)
-	}
-	return nil
+	return func() error {
+		if old != "" {
+			return removeAll(old)
+		}
+		return nil
+	}, nil
 }
 
 // removeAll removes a previous output folder, spreading the folders of its

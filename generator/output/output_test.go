@@ -289,3 +289,33 @@ func TestStagingConcurrentFolders(t *testing.T) {
 		t.Errorf("file mode: %v, %v", st, err)
 	}
 }
+
+// TestStagingSwap: once Swap returns, the output is the new one, whole;
+// the previous one is beside it until the removal Swap returns is called.
+func TestStagingSwap(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	build(t, out, map[string]string{"index.html": "v1", "incidents/a/index.html": "a"})
+	s, err := NewStaging(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteFile("index.html", []byte("v2")); err != nil {
+		t.Fatal(err)
+	}
+	remove, err := s.Swap()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tree(t, out); got["index.html"] != "v2" || got["incidents/a/index.html"] != "" || len(got) != 2 {
+		t.Errorf("after Swap the output is %v", got)
+	}
+	if left := siblings(t, out); len(left) != 1 {
+		t.Errorf("after Swap, beside the output: %q; want the previous output", left)
+	}
+	if err := remove(); err != nil {
+		t.Fatal(err)
+	}
+	if left := siblings(t, out); len(left) != 0 {
+		t.Errorf("after the removal, beside the output: %q", left)
+	}
+}
