@@ -19,19 +19,36 @@ import (
 
 // SearchDocs are the internal site's postmortems as the static search index
 // sees them: every text field bleve indexes, with the same boosts.
-func SearchDocs(s *site.Site) []sitesearch.Doc {
+func SearchDocs(s *site.Site) []sitesearch.Doc { return searchDocs(s, nil) }
+
+// searchDocs is SearchDocs, which gives up, leaving docs unfinished, once
+// stop is closed.
+func searchDocs(s *site.Site, stop <-chan struct{}) []sitesearch.Doc {
 	docs := make([]sitesearch.Doc, len(s.Incidents))
 	var wg sync.WaitGroup
 	n := runtime.GOMAXPROCS(0)
 	for k := range n {
 		wg.Go(func() {
 			for i := k; i < len(docs); i += n {
+				if (i/n)%64 == 0 && stopped(stop) {
+					return
+				}
 				docs[i] = searchDoc(s, s.Incidents[i])
 			}
 		})
 	}
 	wg.Wait()
 	return docs
+}
+
+// stopped reports whether stop is closed.
+func stopped(stop <-chan struct{}) bool {
+	select {
+	case <-stop:
+		return true
+	default:
+		return false
+	}
 }
 
 // searchDoc is one postmortem for the index.

@@ -142,7 +142,10 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	// The scores are final before the synonyms borrow them.
 	w := &writer{docs: docs, cards: opts.Cards, scale: 63 / math.Log1p(float64(best))}
 	w.levels = newThresholds(w.scale)
-	scoreAll(terms, w.levels)
+	scoreAll(opts.Stop, terms, w.levels)
+	if stopped(opts.Stop) {
+		return nil, Stats{}, ErrStopped
+	}
 	if err := addSynonyms(terms, opts.Synonyms); err != nil {
 		return nil, Stats{}, err
 	}
@@ -155,7 +158,7 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	// Entries on every core, then term shards cut by size in order, then
 	// encoded on every core.
 	entries := make([]entry, len(names))
-	parallel(len(names), func(i int) { entries[i] = w.entry(terms[names[i]]) })
+	parallel(opts.Stop, len(names), func(i int) { entries[i] = w.entry(terms[names[i]]) })
 	if stopped(opts.Stop) {
 		return nil, Stats{}, ErrStopped
 	}
@@ -202,10 +205,13 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	}
 	bounds := make([]string, len(shards))
 	encoded := make([][]byte, len(shards))
-	parallel(len(shards), func(i int) {
+	parallel(opts.Stop, len(shards), func(i int) {
 		bounds[i] = shards[i].first
 		encoded[i] = shards[i].encode(fmt.Sprintf("t/%d.js", i), docs)
 	})
+	if stopped(opts.Stop) {
+		return nil, Stats{}, ErrStopped
+	}
 	for i, b := range encoded {
 		files[fmt.Sprintf("t/%d.js", i)] = b
 	}
@@ -383,13 +389,18 @@ func related(a, b string) bool {
 	return n >= 4
 }
 
-// parallel calls fn(0..n-1) on every core.
-func parallel(n int, fn func(i int)) {
+// parallel calls fn(0..n-1) on every core, or some of them when stop is
+// closed meanwhile: the caller then gives up (a build under serve stops
+// for the next edit, which needs the cores).
+func parallel(stop <-chan struct{}, n int, fn func(i int)) {
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	for k := range workers {
 		wg.Go(func() {
 			for i := k; i < n; i += workers {
+				if (i/workers)%64 == 0 && stopped(stop) {
+					return
+				}
 				fn(i)
 			}
 		})
@@ -648,7 +659,7 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 	parts := make([]map[string]*term, workers)
 	bests := make([]float32, workers)
 	seed := maphash.MakeSeed()
-	parallel(workers, func(p int) {
+	parallel(nil, workers, func(p int) {
 		m := make(map[string]*term, len(locals[0].names)/workers+len(locals[0].names)/8)
 		for k := range locals {
 			l := &locals[k]
@@ -706,7 +717,7 @@ func addSynonyms(terms map[string]*term, syn search.Synonyms) error {
 	// the best score of each), on every core; then given to its terms.
 	words := slices.Sorted(maps.Keys(syn))
 	found := make([][]posting, len(words))
-	parallel(len(words), func(i int) {
+	parallel(nil, len(words), func(i int) {
 		if strings.Contains(words[i], " ") {
 			return // a query word never holds a space
 		}
@@ -989,9 +1000,9 @@ func level(w float32, scale float64) int {
 
 // scoreAll applies each term's idf to its postings' scores and gives
 // them their levels, on every core: one pass over millions of postings.
-func scoreAll(terms map[string]*term, th *thresholds) {
+func scoreAll(stop <-chan struct{}, terms map[string]*term, th *thresholds) {
 	all := slices.Collect(maps.Values(terms))
-	parallel(len(all), func(i int) {
+	parallel(stop, len(all), func(i int) {
 		t := all[i]
 		for j := range t.posts {
 			w := t.posts[j].w * t.idf

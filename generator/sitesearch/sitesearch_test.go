@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -224,6 +227,34 @@ func TestStop(t *testing.T) {
 	close(stop)
 	if _, _, err := Build(testDocs(300), Options{Stop: stop}); err != ErrStopped {
 		t.Fatalf("Build after stop: %v, want ErrStopped", err)
+	}
+}
+
+// TestParallelStops: parallel calls nothing once stop is closed, and
+// little more than the calls under way when it closes meanwhile.
+func TestParallelStops(t *testing.T) {
+	stop := make(chan struct{})
+	close(stop)
+	var calls atomic.Int64
+	parallel(stop, 10000, func(int) { calls.Add(1) })
+	if n := calls.Load(); n != 0 {
+		t.Errorf("%d calls after stop", n)
+	}
+	stop = make(chan struct{})
+	var once sync.Once
+	calls.Store(0)
+	parallel(stop, 100000, func(int) {
+		if calls.Add(1) == 100 {
+			once.Do(func() { close(stop) })
+		}
+	})
+	if n, most := calls.Load(), int64(100+64*runtime.GOMAXPROCS(0)); n > most {
+		t.Errorf("%d calls, want at most %d once stopped at the 100th", n, most)
+	}
+	calls.Store(0)
+	parallel(nil, 1000, func(int) { calls.Add(1) })
+	if n := calls.Load(); n != 1000 {
+		t.Errorf("%d calls without stop, want 1000", n)
 	}
 }
 
