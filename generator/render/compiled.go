@@ -20,8 +20,8 @@ import (
 // it does for each incident's list entries, for the open-actions partial
 // (the actions page lists every action) and for the lists of the
 // communications and retrospectives pages (compiled_lists.go), which
-// list every postmortem, and for the customer site's incident page
-// (compiled_customer.go). TestCompiledIncident
+// list every postmortem, and for the customer site's incident page and
+// list entries (compiled_customer.go). TestCompiledIncident
 // renders every page of the test site, the example content and a
 // synthetic knowledge base with and without these and compares the bytes;
 // FuzzCompiledIncident does so for any text in a postmortem's fields. A

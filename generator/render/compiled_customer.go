@@ -2,6 +2,8 @@ package render
 
 import (
 	"strconv"
+
+	"github.com/hindsight-sre/hindsight/generator/customer"
 )
 
 // The customer site's incident page, one per published communication,
@@ -10,8 +12,67 @@ import (
 // editing this file alike; TestCompiledIncident fails until both agree.
 
 // compiledCustomerTemplates are the templates a customer incident page
-// executes (but for the fragments CustomerPage.Cached renders).
-var compiledCustomerTemplates = []string{"base.html", "main", "severity"}
+// executes (but for the fragments CustomerPage.Cached renders);
+// compiledCustomerItemTemplates those of an incident's entry in the lists.
+var (
+	compiledCustomerTemplates     = []string{"base.html", "main", "severity"}
+	compiledCustomerItemTemplates = []string{"incident-item", "severity"}
+)
+
+// customerItem appends the "incident-item" partial of p.Incident: its
+// entry in the customer site's lists.
+func (r *renderer) customerItem(b []byte, p *CustomerPage) []byte {
+	i := p.Incident
+	if i == nil {
+		return b
+	}
+	f := r.parsed.formats
+	b = append(b, "  <li class=\"level-"...)
+	b = strconv.AppendInt(b, int64(i.Level), 10)
+	b = append(b, "\">\n    <a class=\"title\" href=\""...)
+	b = appendURLAttr(b, p.IncidentURL(i), false)
+	b = append(b, "\">"...)
+	b = appendHTML(b, i.Title)
+	b = append(b, "</a>\n    "...)
+	b = customerSeverity(b, i)
+	if i.Ongoing() {
+		b = append(b, " <span class=\"ongoing\">"...)
+		b = append(b, r.parsed.folded("ongoing")...)
+		b = append(b, "</span>"...)
+	}
+	b = append(b, "\n    <p class=\"meta\">"...)
+	b = append(b, f.timetag(i.Start)...)
+	if d := i.Duration(); d != 0 {
+		b = append(b, " · "...)
+		b = appendHTML(b, f.duration(d))
+	}
+	if len(i.Services) > 0 {
+		b = append(b, " · "...)
+		for k, s := range i.Services {
+			if k > 0 {
+				b = append(b, ", "...)
+			}
+			b = append(b, "<a href=\""...)
+			b = appendURLAttr(b, p.ServiceURL(s), false)
+			b = append(b, "\">"...)
+			b = appendHTML(b, s.Name)
+			b = append(b, "</a>"...)
+		}
+	}
+	return append(b, "</p>\n  </li>\n"...)
+}
+
+// customerSeverity appends the customer site's "severity" partial.
+func customerSeverity(b []byte, i *customer.Incident) []byte {
+	if i.Severity == "" {
+		return b
+	}
+	b = append(b, "<span class=\"sev level-"...)
+	b = strconv.AppendInt(b, int64(i.Level), 10)
+	b = append(b, "\">"...)
+	b = appendHTML(b, i.Severity)
+	return append(b, "</span>"...)
+}
 
 // customerIncidentPage appends the customer incident page p to b, as the
 // default customer layouts write it.
@@ -45,13 +106,7 @@ func (r *renderer) customerIncidentPage(b []byte, p *CustomerPage) ([]byte, erro
 		b = append(b, "\">\n<h1>"...)
 		b = appendHTML(b, i.Title)
 		b = append(b, "</h1>\n<p class=\"badges\">"...)
-		if i.Severity != "" {
-			b = append(b, "<span class=\"sev level-"...)
-			b = strconv.AppendInt(b, int64(i.Level), 10)
-			b = append(b, "\">"...)
-			b = appendHTML(b, i.Severity)
-			b = append(b, "</span>"...)
-		}
+		b = customerSeverity(b, i)
 		if i.Ongoing() {
 			b = append(b, " <span class=\"ongoing\">"...)
 			b = append(b, t.folded("ongoing")...)

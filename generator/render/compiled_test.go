@@ -34,7 +34,7 @@ func bothWays(t testing.TB, s *site.Site, now time.Time) (compiled, interpreted 
 		if _, err := r.parsed.customerTemplates(); err != nil {
 			t.Fatal(err)
 		}
-		if (!r.parsed.compiled || !r.parsed.compiledRows || !r.parsed.customerCompiled) && i == 0 {
+		if (!r.parsed.compiled || !r.parsed.compiledRows || !r.parsed.customerCompiled || !r.parsed.customerItemsCompiled) && i == 0 {
 			t.Fatal("the default theme's layouts are not recognised as the default")
 		}
 		if i == 0 {
@@ -138,6 +138,18 @@ func sameIncidentPage(t testing.TB, compiled, interpreted *renderer, inc *postmo
 		}
 		if !bytes.Equal(pages[0], pages[1]) {
 			t.Fatalf("%s: the compiled customer page differs from the template's at %s", inc.Path, firstDiff(string(pages[1]), string(pages[0])))
+		}
+		// Its entry in the lists.
+		tmpl, err := interpreted.parsed.customerTemplates()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want strings.Builder
+		if err := tmpl["incidents.html"].ExecuteTemplate(&want, "incident-item", &CustomerPage{Site: cs, Incident: ci}); err != nil {
+			t.Fatal(err)
+		}
+		if got := string(compiled.customerItem(nil, &CustomerPage{Site: cs, Incident: ci})); got != want.String() {
+			t.Fatalf("%s: the compiled customer list entry differs from the template's at %s", inc.Path, firstDiff(want.String(), got))
 		}
 	}
 }
@@ -425,6 +437,7 @@ func TestCompiledCustomerOverride(t *testing.T) {
 		{"customer/layouts/incident.html", `<dl class="facts">`, `<dl class="facts x">`},
 		{"customer/layouts/base.html", `<main id="main">`, `<main id="main" class="x">`},
 		{"customer/layouts/base.html", `<span class="sev level-{{`, `<span class="sev x level-{{`},
+		{"customer/layouts/base.html", `<p class="meta">`, `<p class="meta x">`},
 	} {
 		theme := copyTheme(t)
 		if c.file != "" {
@@ -441,17 +454,24 @@ func TestCompiledCustomerOverride(t *testing.T) {
 		if _, err := r.parsed.customerTemplates(); err != nil {
 			t.Fatal(err)
 		}
-		if r.parsed.customerCompiled != (c.file == "") {
-			t.Errorf("%s changed: customer incident page compiled = %v", c.file, r.parsed.customerCompiled)
+		item := strings.Contains(c.from, "meta") || strings.Contains(c.from, "sev")
+		if page := !item && c.file == "customer/layouts/base.html" || c.file == "customer/layouts/incident.html" || strings.Contains(c.from, "sev"); r.parsed.customerCompiled == page {
+			t.Errorf("%s changed (%s): customer incident page compiled = %v", c.file, c.to, r.parsed.customerCompiled)
+		}
+		if r.parsed.customerItemsCompiled == item {
+			t.Errorf("%s changed (%s): customer list entries compiled = %v", c.file, c.to, r.parsed.customerItemsCompiled)
 		}
 		mem := output.NewMemory()
 		cs := customer.New(s, metrics.DefaultWeights(cfg.Severities))
 		if _, err := Render(s, mem, Options{Theme: theme, Metrics: metrics.New(cfg, s.Incidents, now), Customer: cs}); err != nil {
 			t.Fatal(err)
 		}
-		page := string(mem.Files[CustomerDir+"incidents/"+cs.Incidents[0].ID+"/index.html"])
-		if !strings.Contains(page, strings.ReplaceAll(c.to, "{{", "")) || !strings.Contains(page, "<h1>") {
-			t.Errorf("%s changed: the customer incident page does not show %q", c.file, c.to)
+		name := CustomerDir + "incidents/" + cs.Incidents[0].ID + "/index.html"
+		if strings.Contains(c.from, "meta") {
+			name = CustomerDir + "incidents/index.html"
+		}
+		if page := string(mem.Files[name]); !strings.Contains(page, strings.ReplaceAll(c.to, "{{", "")) || !strings.Contains(page, "<h1") {
+			t.Errorf("%s changed: %s does not show %q", c.file, name, c.to)
 		}
 	}
 }

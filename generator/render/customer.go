@@ -207,6 +207,10 @@ func (r *renderer) customerItems(cs *customer.Site, t *template.Template) (map[*
 	jobs := make([]job, len(cs.Incidents))
 	for k, i := range cs.Incidents {
 		jobs[k].run = func() error {
+			if r.parsed.customerItemsCompiled {
+				html[k] = string(r.customerItem(nil, &CustomerPage{Site: cs, Incident: i}))
+				return nil
+			}
 			var b strings.Builder
 			if err := t.ExecuteTemplate(&b, "incident-item", &CustomerPage{Site: cs, Incident: i}); err != nil {
 				return fmt.Errorf("rendering \"incident-item\" for %s: %w", i.ID, err)

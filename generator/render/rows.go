@@ -154,9 +154,10 @@ type parsedTheme struct {
 	customer     map[string]*template.Template
 	customerErr  error
 	// customerCompiled is whether customer incident pages are written by
-	// customerIncidentPage: the site's customer layouts for them are the
-	// default theme's.
-	customerCompiled bool
+	// customerIncidentPage, customerItemsCompiled whether their list
+	// entries are written by customerItem: the site's customer layouts
+	// for them are the default theme's.
+	customerCompiled, customerItemsCompiled bool
 }
 
 // parsed returns the theme's templates, parsed once.
@@ -203,9 +204,10 @@ func (t *parsedTheme) customerTemplates() (map[string]*template.Template, error)
 		t.customer, t.customerErr = templates(t.theme, "customer/layouts", customerLayouts, t.tr, customerFuncs(t.fm))
 		if t.customerErr == nil && !t.interpreted {
 			var def map[string]*template.Template
-			def, t.customerErr = templates(themes.Default, "customer/layouts", []string{"incident.html"}, t.tr, customerFuncs(t.fm))
+			def, t.customerErr = templates(themes.Default, "customer/layouts", []string{"incident.html", "incidents.html"}, t.tr, customerFuncs(t.fm))
 			if t.customerErr == nil {
 				t.customerCompiled = sameTemplates(t.customer["incident.html"], def["incident.html"], compiledCustomerTemplates)
+				t.customerItemsCompiled = sameTemplates(t.customer["incidents.html"], def["incidents.html"], compiledCustomerItemTemplates)
 			}
 		}
 	})
