@@ -166,7 +166,10 @@ func Render(s *site.Site, out output.Writer, opts Options) (Stats, error) {
 	}
 	r.stop = opts.Stop
 	if r.metrics != nil {
-		r.metrics() // now, on both cores, rather than in the first page that needs it
+		// Now, beside the list entries, rather than in the first page
+		// that needs them: each period is one goroutine, and all time
+		// takes longest.
+		go r.metrics()
 	}
 	select {
 	case <-opts.Stop: // nil: never
