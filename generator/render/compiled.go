@@ -333,11 +333,7 @@ func (r *renderer) incidentMain(b []byte, page *Page) []byte {
 	b = append(b, "\n  "...)
 	if len(p.Actions) > 0 {
 		b = append(b, "\n  <table class=\"actions\">\n  <thead><tr>"...)
-		for _, h := range [...]string{"action", "type", "owner", "due", "status"} {
-			b = append(b, "<th scope=\"col\">"...)
-			b = tr(b, h)
-			b = append(b, "</th>"...)
-		}
+		b = r.parsed.headCells(b, "action", "type", "owner", "due", "status")
 		b = append(b, "</tr></thead>\n  <tbody>\n  "...)
 		for _, a := range p.Actions {
 			late, link := a.Overdue(f.now), safeURL(a.Link)
@@ -550,11 +546,7 @@ func (t *parsedTheme) openActions(l ActionList) template.HTML {
 			b = append(b, " class=\"continued\""...)
 		}
 		b = append(b, "><tr>"...)
-		for _, h := range [...]string{"action", "type", "owner", "due", "incident"} {
-			b = append(b, "<th scope=\"col\">"...)
-			b = append(b, t.folded(h)...)
-			b = append(b, "</th>"...)
-		}
+		b = t.headCells(b, "action", "type", "owner", "due", "incident")
 		b = append(b, "</tr></thead>\n<tbody>\n"...)
 		for _, a := range run {
 			late, link := a.Overdue(f.now), safeURL(a.Link)
@@ -610,6 +602,16 @@ func (t *parsedTheme) openActions(l ActionList) template.HTML {
 		b = append(b, "</p>"...)
 	}
 	return template.HTML(append(b, "\n\n"...))
+}
+
+// headCells appends a table's column headings: the translations of keys.
+func (t *parsedTheme) headCells(b []byte, keys ...string) []byte {
+	for _, k := range keys {
+		b = append(b, "<th scope=\"col\">"...)
+		b = append(b, t.folded(k)...)
+		b = append(b, "</th>"...)
+	}
+	return b
 }
 
 // actionTypePartial appends the "action-type" partial.

@@ -48,18 +48,24 @@ func (r *renderer) customerItem(b []byte, p *CustomerPage) []byte {
 	}
 	if len(i.Services) > 0 {
 		b = append(b, " · "...)
-		for k, s := range i.Services {
-			if k > 0 {
-				b = append(b, ", "...)
-			}
-			b = append(b, "<a href=\""...)
-			b = appendURLAttr(b, p.ServiceURL(s), false)
-			b = append(b, "\">"...)
-			b = appendHTML(b, s.Name)
-			b = append(b, "</a>"...)
-		}
+		b = customerServiceLinks(b, p, i.Services)
 	}
 	return append(b, "</p>\n  </li>\n"...)
+}
+
+// customerServiceLinks appends links to services, separated by commas.
+func customerServiceLinks(b []byte, p *CustomerPage, services []*customer.Service) []byte {
+	for k, s := range services {
+		if k > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, "<a href=\""...)
+		b = appendURLAttr(b, p.ServiceURL(s), false)
+		b = append(b, "\">"...)
+		b = appendHTML(b, s.Name)
+		b = append(b, "</a>"...)
+	}
+	return b
 }
 
 // customerSeverity appends the customer site's "severity" partial.
@@ -117,16 +123,7 @@ func (r *renderer) customerIncidentPage(b []byte, p *CustomerPage) ([]byte, erro
 			b = append(b, "<div><dt>"...)
 			b = append(b, t.folded("customer_affected")...)
 			b = append(b, "</dt><dd>"...)
-			for k, s := range i.Services {
-				if k > 0 {
-					b = append(b, ", "...)
-				}
-				b = append(b, "<a href=\""...)
-				b = appendURLAttr(b, p.ServiceURL(s), false)
-				b = append(b, "\">"...)
-				b = appendHTML(b, s.Name)
-				b = append(b, "</a>"...)
-			}
+			b = customerServiceLinks(b, p, i.Services)
 			b = append(b, "</dd></div>"...)
 		}
 		b = append(b, "\n  "...)

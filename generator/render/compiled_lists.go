@@ -37,11 +37,7 @@ func (t *parsedTheme) communications(page *Page) template.HTML {
 			continue
 		}
 		b = append(b, "<table class=\"incident-table comms\">\n    <thead><tr>"...)
-		for _, h := range [...]string{"date", "severity", "incident", "comm_customer_title", "comm_postmortem"} {
-			b = append(b, "<th scope=\"col\">"...)
-			b = append(b, t.folded(h)...)
-			b = append(b, "</th>"...)
-		}
+		b = t.headCells(b, "date", "severity", "incident", "comm_customer_title", "comm_postmortem")
 		b = append(b, "</tr></thead>\n    <tbody>\n    "...)
 		for _, p := range g.Incidents {
 			b = append(b, "<tr>\n      <td>"...)
@@ -121,11 +117,7 @@ func (t *parsedTheme) retrospectives(page *Page) template.HTML {
 			return
 		}
 		b = append(b, "<table class=\"retros\">\n    <thead><tr>"...)
-		for _, h := range heads {
-			b = append(b, "<th scope=\"col\">"...)
-			b = append(b, t.folded(h)...)
-			b = append(b, "</th>"...)
-		}
+		b = t.headCells(b, heads...)
 		b = append(b, "</tr></thead>\n    <tbody>"...)
 		for _, it := range items {
 			b = row(b, it)

@@ -402,18 +402,7 @@ func TestCompiledMainOverride(t *testing.T) {
 		{"layouts/retrospectives.html", `<table class="retros">`, `<table class="retros x">`, "retrospectives/index.html", ""},
 		{"layouts/partials/badges.html", `class="status status-{{`, `class="status x status-{{`, "communications/index.html", ""},
 	} {
-		theme := copyTheme(t)
-		if c.file != "" {
-			old := string(theme[c.file].Data)
-			if !strings.Contains(old, c.from) {
-				t.Fatalf("%s: no %q", c.file, c.from)
-			}
-			theme[c.file].Data = []byte(strings.ReplaceAll(old, c.from, c.to))
-		}
-		r, err := newRenderer(s, nil, Options{Theme: theme}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		theme, r := overridden(t, s, c.file, c.from, c.to)
 		layout := strings.TrimSuffix(c.page, "/index.html") + ".html"
 		if tree := r.tmpl[layout].Lookup("main").Tree.Root.String(); strings.Contains(tree, "_hindsight_") != (c.fn != "") || !strings.Contains(tree, c.fn) {
 			t.Errorf("%s changed: main of %s is %.80s…; want it compiled: %v", c.file, layout, tree, c.fn != "")
@@ -439,18 +428,7 @@ func TestCompiledCustomerOverride(t *testing.T) {
 		{"customer/layouts/base.html", `<span class="sev level-{{`, `<span class="sev x level-{{`},
 		{"customer/layouts/base.html", `<p class="meta">`, `<p class="meta x">`},
 	} {
-		theme := copyTheme(t)
-		if c.file != "" {
-			old := string(theme[c.file].Data)
-			if !strings.Contains(old, c.from) {
-				t.Fatalf("%s: no %q", c.file, c.from)
-			}
-			theme[c.file].Data = []byte(strings.ReplaceAll(old, c.from, c.to))
-		}
-		r, err := newRenderer(s, nil, Options{Theme: theme}, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
+		theme, r := overridden(t, s, c.file, c.from, c.to)
 		if _, err := r.parsed.customerTemplates(); err != nil {
 			t.Fatal(err)
 		}
@@ -474,4 +452,23 @@ func TestCompiledCustomerOverride(t *testing.T) {
 			t.Errorf("%s changed: %s does not show %q", c.file, name, c.to)
 		}
 	}
+}
+
+// overridden returns the default theme with every from in its file
+// replaced by to (none when file is ""), and a renderer of s with it.
+func overridden(t *testing.T, s *site.Site, file, from, to string) (fstest.MapFS, *renderer) {
+	t.Helper()
+	theme := copyTheme(t)
+	if file != "" {
+		old := string(theme[file].Data)
+		if !strings.Contains(old, from) {
+			t.Fatalf("%s: no %q", file, from)
+		}
+		theme[file].Data = []byte(strings.ReplaceAll(old, from, to))
+	}
+	r, err := newRenderer(s, nil, Options{Theme: theme}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return theme, r
 }
