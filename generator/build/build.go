@@ -92,11 +92,17 @@ func Today(loc *time.Location) (time.Time, error) {
 //
 // Reading allocates a lot of short-lived memory while the heap that survives
 // only grows, so when the process has a soft memory limit (the hindsight
-// command sets one) the garbage collector waits for that limit instead of
-// running at every doubling of a small heap, and is restored afterwards.
+// command sets one) the garbage collector waits for two thirds of that
+// limit instead of running at every doubling of a small heap; both are
+// restored afterwards. Not the whole limit: the memory reading leaves the
+// process holding would then be the limit itself, and every later large
+// allocation would make the runtime hand pages back to the system and
+// fault them in again (on the 10,000-postmortem corpus, builds of 2.8-2.9 s
+// instead of 3.0-3.3 s, a sixth less system time, the same peak).
 func Load(opts Options) (*site.Site, diag.List, error) {
 	if limit := debug.SetMemoryLimit(-1); limit < 1<<40 {
 		defer debug.SetGCPercent(debug.SetGCPercent(-1))
+		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit / 3 * 2))
 	}
 	root, err := os.OpenRoot(opts.ContentDir)
 	if err != nil {
