@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	rtmetrics "runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -98,11 +99,15 @@ func Today(loc *time.Location) (time.Time, error) {
 // process holding would then be the limit itself, and every later large
 // allocation would make the runtime hand pages back to the system and
 // fault them in again (on the 10,000-postmortem corpus, builds of 2.8-2.9 s
-// instead of 3.0-3.3 s, a sixth less system time, the same peak).
+// instead of 3.0-3.3 s, a sixth less system time, the same peak). Only
+// from a small heap: under serve, with a whole site in memory, a lower
+// limit would make the collector run through the reading of an edit.
 func Load(opts Options) (*site.Site, diag.List, error) {
 	if limit := debug.SetMemoryLimit(-1); limit < 1<<40 {
 		defer debug.SetGCPercent(debug.SetGCPercent(-1))
-		defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit / 3 * 2))
+		if heapObjects() < limit/3 {
+			defer debug.SetMemoryLimit(debug.SetMemoryLimit(limit / 3 * 2))
+		}
 	}
 	root, err := os.OpenRoot(opts.ContentDir)
 	if err != nil {
@@ -120,6 +125,16 @@ func Load(opts Options) (*site.Site, diag.List, error) {
 	s, diags := site.Load(root.FS(), opts.Config, site.Options{
 		Dir: filepath.ToSlash(filepath.Clean(opts.ContentDir)), Drafts: opts.Drafts, Now: opts.Now, Progress: progress, Cache: opts.cache, Changed: opts.changed})
 	return s, diags, nil
+}
+
+// heapObjects is the memory the heap's objects take, live or not yet swept.
+func heapObjects() int64 {
+	m := []rtmetrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	rtmetrics.Read(m)
+	if m[0].Value.Kind() != rtmetrics.KindUint64 {
+		return 0
+	}
+	return int64(m[0].Value.Uint64())
 }
 
 // Theme is the default theme overlaid with the site's own layouts/, static/
