@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/hindsight-sre/hindsight/generator/config"
+	"github.com/hindsight-sre/hindsight/generator/metrics"
 	"github.com/hindsight-sre/hindsight/generator/output"
 	"github.com/hindsight-sre/hindsight/generator/site"
 	"github.com/hindsight-sre/hindsight/generator/synth"
@@ -159,5 +160,44 @@ func TestCachedPartials(t *testing.T) {
 	r.fragments.Range(func(any, any) bool { n++; return true })
 	if n != 5 { // home, incidents at two depths, tag, and one for the three incidents
 		t.Errorf("the partial was rendered %d times, want 5 (once per kind and depth)", n)
+	}
+}
+
+// TestLazyLargePages: pages that Lazy keeps in their own buffers, sized
+// from the previous version (every page here, with largePage at 0), are
+// those Render writes, the first time and the next.
+func TestLazyLargePages(t *testing.T) {
+	defer func(n int) { largePage = n }(largePage)
+	largePage = 0
+	s, cfg, now := loadTestSite(t, true)
+	opts := Options{Theme: themes.Default, Metrics: metrics.New(cfg, s.Incidents, now), Rows: &Rows{}}
+	mem := output.NewMemory()
+	if _, err := Render(s, mem, opts); err != nil {
+		t.Fatal(err)
+	}
+	for round := range 2 {
+		lazy, err := NewLazy(s, Options{Theme: themes.Default, Metrics: metrics.New(cfg, s.Incidents, now), Rows: opts.Rows}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// All first, then compared: a buffer a page kept must not be
+		// written over by the next page.
+		names := []string{"index.html", "incidents/index.html", "incidents/by/severity/sev2/index.html", "actions/index.html", "tags/index.html"}
+		got := map[string][]byte{}
+		for _, name := range names {
+			b, ok, err := lazy.File(name)
+			if err != nil || !ok {
+				t.Fatalf("round %d, %s: %v %v", round, name, ok, err)
+			}
+			got[name] = b
+		}
+		for _, name := range names {
+			if string(got[name]) != string(mem.Files[name]) {
+				t.Errorf("round %d, %s: differs from Render's", round, name)
+			}
+		}
+		if _, ok := opts.Rows.sizes.Load("incidents/index.html"); !ok {
+			t.Errorf("round %d: the incidents index's size is not kept", round)
+		}
 	}
 }

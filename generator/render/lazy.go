@@ -127,6 +127,13 @@ func (m *memory) WriteFile(name string, b []byte) error {
 	return nil
 }
 
+// keep stores b itself as the file name: the caller gives it up.
+func (m *memory) keep(name string, b []byte) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.files[name] = b
+}
+
 func (m *memory) get(name string) []byte {
 	m.mu.Lock()
 	defer m.mu.Unlock()

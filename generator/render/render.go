@@ -263,10 +263,17 @@ var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 // of most pages: the few list pages of megabytes would otherwise keep that
 // much memory from being collected until long after they are written.
 func putBuf(b *bytes.Buffer) {
-	if b.Cap() <= 1<<20 {
+	if b.Cap() <= maxPooled {
 		bufPool.Put(b)
 	}
 }
+
+// maxPooled is the largest buffer putBuf keeps.
+const maxPooled = 1 << 20
+
+// largePage is the size past which Lazy keeps a page's buffer itself and
+// its size for the next version: past maxPooled (a variable for tests).
+var largePage = maxPooled
 
 // page executes a layout for one page and writes it.
 func (r *renderer) page(layout string, p *Page) error {
@@ -293,11 +300,29 @@ func (r *renderer) page(layout string, p *Page) error {
 		r.pages.Add(1)
 		return nil
 	}
+	large := r.keepRuns && r.rows != nil // under Lazy: see Rows.sizes
+	if large {
+		if n, ok := r.rows.sizes.Load(p.Path); ok {
+			buf.Grow(n.(int) + n.(int)/16) // room for an edit that lengthens it
+		}
+	}
 	if err := r.tmpl[layout].ExecuteTemplate(r.stoppable(buf), "base.html", p); err != nil {
 		if errors.Is(err, ErrStopped) {
 			return err
 		}
 		return fmt.Errorf("rendering %s with layouts/%s: %w", p.Path, layout, err)
+	}
+	if large && buf.Cap() > largePage {
+		// Too large for the pool (putBuf): the page keeps the buffer
+		// itself rather than a copy, and the next version its size.
+		r.rows.sizes.Store(p.Path, buf.Len())
+		if m, ok := r.out.(*memory); ok {
+			m.keep(p.Path, buf.Bytes())
+			*buf = bytes.Buffer{} // the page has the bytes now, not the pool
+			r.files.Add(1)
+			r.pages.Add(1)
+			return nil
+		}
 	}
 	if err := r.write(p.Path, buf.Bytes()); err != nil {
 		return err

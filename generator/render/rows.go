@@ -39,6 +39,12 @@ type Rows struct {
 	// runs are lists' runs of entries, joined (see Page.cached).
 	runMu sync.Mutex
 	runs  map[runKey]joinedRun
+
+	// sizes are the sizes of the large pages Lazy rendered last, by path:
+	// the next version of such a page (a list of thousands of incidents,
+	// after an edit under serve) is written into a buffer of that size
+	// rather than one grown from nothing.
+	sizes sync.Map
 }
 
 // runKey names a run of a list: its partial, the links' prefix (the
