@@ -127,11 +127,13 @@ func (m *memory) WriteFile(name string, b []byte) error {
 	return nil
 }
 
-// keep stores b itself as the file name: the caller gives it up.
+// keep stores b itself as the file name: the caller gives it up. Its
+// capacity is cut to its length, so that an append to the file (by a
+// caller of File) copies it rather than writing past it.
 func (m *memory) keep(name string, b []byte) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.files[name] = b
+	m.files[name] = b[:len(b):len(b)]
 }
 
 func (m *memory) get(name string) []byte {
