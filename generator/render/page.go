@@ -82,7 +82,11 @@ func (p *Page) RowChunks() ([]template.HTML, error) { return p.chunks("incident-
 func (p *Page) HistoryChunks() ([]template.HTML, error) { return p.chunks("history-item") }
 
 // ChunkSize is how many incidents a run of RowChunks or HistoryChunks holds.
-const ChunkSize = 200
+// A run of the incidents index is then some 50 KB: html/template prints
+// each run through fmt, which reuses its buffers up to 64 KB and
+// allocates one for each larger string (at 200, 2 MB more garbage for
+// each render of a large list under serve).
+const ChunkSize = 100
 
 func (p *Page) whole(partial string) (template.HTML, error) {
 	c, err := p.cached(partial, len(p.Incidents))
