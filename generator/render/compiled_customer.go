@@ -34,12 +34,7 @@ func (r *renderer) customerItem(b []byte, p *CustomerPage) []byte {
 	b = append(b, "\">"...)
 	b = appendHTML(b, i.Title)
 	b = append(b, "</a>\n    "...)
-	b = customerSeverity(b, i)
-	if i.Ongoing() {
-		b = append(b, " <span class=\"ongoing\">"...)
-		b = append(b, r.parsed.folded("ongoing")...)
-		b = append(b, "</span>"...)
-	}
+	b = r.parsed.customerBadges(b, i)
 	b = append(b, "\n    <p class=\"meta\">"...)
 	b = append(b, f.timetag(i.Start)...)
 	if d := i.Duration(); d != 0 {
@@ -64,6 +59,18 @@ func customerServiceLinks(b []byte, p *CustomerPage, services []*customer.Servic
 		b = append(b, "\">"...)
 		b = appendHTML(b, s.Name)
 		b = append(b, "</a>"...)
+	}
+	return b
+}
+
+// customerBadges appends an incident's severity and, while it lasts, the
+// "ongoing" badge, as the customer page and list entry show them.
+func (t *parsedTheme) customerBadges(b []byte, i *customer.Incident) []byte {
+	b = customerSeverity(b, i)
+	if i.Ongoing() {
+		b = append(b, " <span class=\"ongoing\">"...)
+		b = append(b, t.folded("ongoing")...)
+		b = append(b, "</span>"...)
 	}
 	return b
 }
@@ -112,12 +119,7 @@ func (r *renderer) customerIncidentPage(b []byte, p *CustomerPage) ([]byte, erro
 		b = append(b, "\">\n<h1>"...)
 		b = appendHTML(b, i.Title)
 		b = append(b, "</h1>\n<p class=\"badges\">"...)
-		b = customerSeverity(b, i)
-		if i.Ongoing() {
-			b = append(b, " <span class=\"ongoing\">"...)
-			b = append(b, t.folded("ongoing")...)
-			b = append(b, "</span>"...)
-		}
+		b = t.customerBadges(b, i)
 		b = append(b, "</p>\n<dl class=\"facts\">\n  "...)
 		if len(i.Services) > 0 {
 			b = append(b, "<div><dt>"...)
