@@ -124,6 +124,8 @@ type term struct {
 	syn   []posting // documents found through synonyms
 	idf   float32
 	maxw  float32 // the best score of posts without idf
+	n     int     // while analysing: documents holding it
+	end   int     // while analysing: where its postings end in the array of all
 }
 
 // Build returns the index files for docs, keyed by their path under the
@@ -135,30 +137,26 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	if opts.Cards <= 0 {
 		opts.Cards = 5 // the search page shows 5 results at first
 	}
-	terms, vocab, best, err := analyse(docs, opts.Stop)
+	terms, vocab, sc, err := analyse(docs, opts.Stop)
 	if err != nil {
 		return nil, Stats{}, err
 	}
-	// The scores are final before the synonyms borrow them.
-	w := &writer{docs: docs, cards: opts.Cards, scale: 63 / math.Log1p(float64(best))}
-	w.levels = newThresholds(w.scale)
-	scoreAll(opts.Stop, terms, w.levels)
-	if stopped(opts.Stop) {
-		return nil, Stats{}, ErrStopped
-	}
-	if err := addSynonyms(terms, opts.Synonyms); err != nil {
+	w := &writer{docs: docs, cards: opts.Cards, scale: sc.scale, levels: sc.levels}
+	list := sortTerms(terms)
+	list, err = addSynonyms(list, opts.Synonyms)
+	if err != nil {
 		return nil, Stats{}, err
 	}
-	names := sortedNames(terms)
 	if stopped(opts.Stop) {
 		return nil, Stats{}, ErrStopped
 	}
+	names := list.names
 	files := map[string][]byte{}
 
 	// Entries on every core, then term shards cut by size in order, then
 	// encoded on every core.
 	entries := make([]entry, len(names))
-	parallel(opts.Stop, len(names), func(i int) { entries[i] = w.entry(terms[names[i]]) })
+	parallel(opts.Stop, len(names), func(i int) { entries[i] = w.entry(list.terms[i]) })
 	if stopped(opts.Stop) {
 		return nil, Stats{}, ErrStopped
 	}
@@ -197,7 +195,7 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	if len(cur.terms) > 0 {
 		shards = append(shards, cur)
 	}
-	if err := addAliases(shards, vocab, terms, entries, names, docs); err != nil {
+	if err := addAliases(shards, vocab, entries, names, docs); err != nil {
 		return nil, Stats{}, err
 	}
 	if stopped(opts.Stop) {
@@ -241,32 +239,58 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	return files, st, nil
 }
 
-// sortedNames returns the names of terms, sorted, on two cores: two halves
-// sorted at once, then merged.
-func sortedNames(terms map[string]*term) []string {
-	all := slices.Collect(maps.Keys(terms))
+// termList is the terms sorted by name: names[i] is terms[i].name, kept
+// apart for the binary searches and the merge.
+type termList struct {
+	names []string
+	terms []*term
+}
+
+// find returns the term named name, or nil.
+func (l termList) find(name string) *term {
+	if i, ok := slices.BinarySearch(l.names, name); ok {
+		return l.terms[i]
+	}
+	return nil
+}
+
+// sortTerms sorts terms by name on two cores: two halves sorted at once,
+// then merged.
+func sortTerms(terms []*term) termList {
+	type named struct {
+		name string
+		t    *term
+	}
+	all := make([]named, len(terms))
+	for i, t := range terms {
+		all[i] = named{t.name, t}
+	}
+	byName := func(a, b named) int { return strings.Compare(a.name, b.name) }
 	half := len(all) / 2
 	var wg sync.WaitGroup
-	wg.Go(func() { slices.Sort(all[:half]) })
-	slices.Sort(all[half:])
+	wg.Go(func() { slices.SortFunc(all[:half], byName) })
+	slices.SortFunc(all[half:], byName)
 	wg.Wait()
-	out := make([]string, 0, len(all))
+	l := termList{names: make([]string, 0, len(all)), terms: make([]*term, 0, len(all))}
 	a, b := all[:half], all[half:]
-	for len(a) > 0 && len(b) > 0 {
-		if a[0] <= b[0] {
-			out, a = append(out, a[0]), a[1:]
+	for len(a) > 0 || len(b) > 0 {
+		var next named
+		if len(b) == 0 || len(a) > 0 && a[0].name <= b[0].name {
+			next, a = a[0], a[1:]
 		} else {
-			out, b = append(out, b[0]), b[1:]
+			next, b = b[0], b[1:]
 		}
+		l.names = append(l.names, next.name)
+		l.terms = append(l.terms, next.t)
 	}
-	return append(append(out, a...), b...)
+	return l
 }
 
 // addAliases spares the search page a second shard for a word whose
 // English and French terms fall in different shards ("données": donné,
 // done): the shard of its English term gets the French term's entry, and
 // the titles of its cards, or a note that there is none, under "aliases".
-func addAliases(shards []*shard, vocab []vocabulary, terms map[string]*term, entries []entry, names []string, docs []Doc) error {
+func addAliases(shards []*shard, vocab []vocabulary, entries []entry, names []string, docs []Doc) error {
 	if len(shards) < 2 {
 		return nil
 	}
@@ -341,11 +365,11 @@ func addAliases(shards []*shard, vocab []vocabulary, terms map[string]*term, ent
 		if sh.aliases == nil {
 			sh.aliases = map[string]any{}
 		}
-		if _, ok := terms[f[0]]; !ok {
+		i, ok := slices.BinarySearch(names, f[0])
+		if !ok {
 			sh.aliases[f[0]] = 0 // no such term
 			continue
 		}
-		i, _ := slices.BinarySearch(names, f[0])
 		alias := entries[i]
 		sh.aliases[f[0]] = sh.value(alias)
 		for _, c := range alias.cards {
@@ -519,38 +543,54 @@ func (w *wordTerms) terms(v int32) []int32 {
 }
 
 // analyse scores every term of every document, on every core. Each worker
-// takes a run of documents, numbers the terms it meets and remembers, for
-// each word, its terms' numbers, so that a word costs one map lookup; a
-// document's terms are scored when it is done. At the end each term's
-// postings are the workers', one run after the other: in document order.
+// takes a run of documents holding its share of the text, numbers the terms
+// it meets and remembers, for each word, its terms' numbers, so that a word
+// costs one table lookup; a document's terms are scored when it is done,
+// into the worker's log. Then the workers' terms are merged by name and
+// each worker copies its log into one array of all postings, with the idf
+// applied and the level set: each term's postings are a slice of it, the
+// workers' runs one after the other, in document order. Nothing grows a
+// term's postings by copying them.
 //
 // BM25 needs each field's length against the average: byte lengths stand in
 // for term counts, which gives the same ratio without a first pass.
-func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []vocabulary, best float32, err error) {
+func analyse(docs []Doc, stop <-chan struct{}) (terms []*term, vocab []vocabulary, sc scale, err error) {
 	var avg [maxFields]float64
+	ends := make([]int, len(docs)) // the text up to each document's end
+	text := 0
 	for i := range docs {
 		for f, fld := range docs[i].Fields {
 			avg[min(f, maxFields-1)] += float64(len(fld.Text))
+			text += len(fld.Text)
 		}
+		ends[i] = text
 	}
 	for f := range avg {
 		avg[f] = max(avg[f]/float64(max(len(docs), 1)), 1)
 	}
 	workers := runtime.GOMAXPROCS(0)
-	// A worker's terms, by number: each term's postings, its best score
-	// and its counts in the document being read together, so that a
-	// word touches one place in memory rather than four arrays.
+	// Each worker takes a run of documents holding its share of the text.
+	runs := make([]int, workers+1)
+	for k := 1; k < workers; k++ {
+		runs[k], _ = slices.BinarySearch(ends, k*text/workers)
+	}
+	runs[workers] = len(docs)
+	// A worker's terms, by number: each term's counts in the document
+	// being read, its best score and how many documents hold it, together,
+	// so that a word touches one place in memory rather than several
+	// arrays. Its postings go to the worker's log, in document order.
 	type acc struct {
 		tf    [maxFields]uint16 // in the document being read, per field
 		field int16             // its most telling field there; -1: not in it
 		pos   int32             // byte offset of its first occurrence there
 		maxw  float32           // its best score
-		posts []posting
+		n     int32             // its postings in the log
 	}
 	type local struct {
 		names []string
 		terms []acc
 		words [2]*wordTerms // per language
+		log   postingLog
 		err   error
 	}
 	locals := make([]local, workers)
@@ -568,7 +608,7 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 				}
 			}
 			var touched []int32 // the terms of the document being read
-			lo, hi := k*len(docs)/workers, (k+1)*len(docs)/workers
+			lo, hi := runs[k], runs[k+1]
 			for i := lo; i < hi; i++ {
 				if (i-lo)%256 == 0 && stopped(stop) {
 					l.err = ErrStopped
@@ -635,8 +675,9 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 						tf := float64(n)
 						w += d.Fields[min(f, len(d.Fields)-1)].Boost * tf * (k1 + 1) / (tf + k1*norms[f])
 					}
-					o.posts = append(o.posts, posting{doc: int32(i), w: float32(w), field: o.field, pos: o.pos})
+					l.log.add(id, posting{doc: int32(i), w: float32(w), field: o.field, pos: o.pos})
 					o.maxw = max(o.maxw, float32(w))
+					o.n++
 					o.tf, o.field = [maxFields]uint16{}, -1
 				}
 				touched = touched[:0]
@@ -648,19 +689,23 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 	for k := range locals {
 		l := &locals[k]
 		if l.err != nil {
-			return nil, nil, 0, l.err
+			return nil, nil, sc, l.err
 		}
 		for li, m := range l.words {
 			vocab = append(vocab, vocabulary{lang: li, words: m, names: l.names})
 		}
 	}
-	// Each term's postings, the workers' runs one after the other, on
-	// every core: each takes the terms of one share of the hashes.
+	// The terms, on every core: each takes those of one share of the
+	// hashes, noting where each worker's terms are.
 	parts := make([]map[string]*term, workers)
+	where := make([][]*term, workers) // where[k][id]: worker k's term id
+	for k := range locals {
+		where[k] = make([]*term, len(locals[k].names))
+	}
 	bests := make([]float32, workers)
 	seed := maphash.MakeSeed()
 	parallel(nil, workers, func(p int) {
-		m := make(map[string]*term, len(locals[0].names)/workers+len(locals[0].names)/8)
+		m := make(map[string]*term, len(locals[0].names)/workers+len(locals[0].names)/4)
 		for k := range locals {
 			l := &locals[k]
 			for id, name := range l.names {
@@ -670,10 +715,11 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 				a := &l.terms[id]
 				e := m[name]
 				if e == nil {
-					m[name] = &term{name: name, posts: a.posts, maxw: a.maxw}
-					continue
+					e = &term{name: name}
+					m[name] = e
 				}
-				e.posts = append(e.posts, a.posts...)
+				where[k][id] = e
+				e.n += int(a.n)
 				e.maxw = max(e.maxw, a.maxw)
 			}
 		}
@@ -681,18 +727,91 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms map[string]*term, vocab []
 		// product grows with its factors, rounded or not.
 		best := float32(1)
 		for _, e := range m {
-			df := float64(len(e.posts))
+			df := float64(e.n)
 			e.idf = float32(math.Log(1 + (n-df+0.5)/(df+0.5)))
 			best = max(best, e.maxw*e.idf)
 		}
 		parts[p], bests[p] = m, best
 	})
-	locals = nil
-	terms, best = parts[0], slices.Max(bests)
-	for _, m := range parts[1:] {
-		maps.Copy(terms, m)
+	// The scores are final before the synonyms borrow them.
+	sc.scale = 63 / math.Log1p(float64(slices.Max(bests)))
+	sc.levels = newThresholds(sc.scale)
+	// All postings in one array: each term's, the workers' runs one after
+	// the other, so in document order. Each worker writes its log into its
+	// places in it, with the term's idf applied, on every core.
+	total, count := 0, 0
+	for _, m := range parts {
+		for _, e := range m {
+			e.end = total
+			total += e.n
+		}
+		count += len(m)
 	}
-	return terms, vocab, best, nil
+	all := make([]posting, total)
+	// at[k][id]: where worker k's next posting of its term id goes, and
+	// the term's idf.
+	type dest struct {
+		at  int
+		idf float32
+	}
+	at := make([][]dest, workers)
+	for k := range locals {
+		at[k] = make([]dest, len(where[k]))
+		for id, e := range where[k] {
+			at[k][id] = dest{e.end, e.idf}
+			e.end += int(locals[k].terms[id].n)
+		}
+	}
+	parallel(nil, workers, func(k int) {
+		at := at[k]
+		locals[k].log.each(func(id int32, p posting) {
+			d := &at[id]
+			p.w *= d.idf
+			p.q = sc.levels.level(p.w)
+			all[d.at] = p
+			d.at++
+		})
+	})
+	locals = nil
+	terms = make([]*term, 0, count)
+	for _, m := range parts {
+		for _, e := range m {
+			e.posts = all[e.end-e.n : e.end : e.end]
+			terms = append(terms, e)
+		}
+	}
+	return terms, vocab, sc, nil
+}
+
+// postingLog is a worker's postings in the order it scored them, each with
+// its term's number: in chunks, so that it grows without copying.
+type postingLog struct {
+	chunks [][]logEntry
+}
+
+type logEntry struct {
+	id int32
+	p  posting
+}
+
+const logChunk = 1 << 14
+
+func (l *postingLog) add(id int32, p posting) {
+	n := len(l.chunks)
+	if n == 0 || len(l.chunks[n-1]) == logChunk {
+		l.chunks = append(l.chunks, make([]logEntry, 0, logChunk))
+		n++
+	}
+	l.chunks[n-1] = append(l.chunks[n-1], logEntry{id, p})
+}
+
+// each calls fn with each posting, in the order they were added.
+func (l *postingLog) each(fn func(id int32, p posting)) {
+	for _, c := range l.chunks {
+		for _, e := range c {
+			fn(e.id, e.p)
+		}
+	}
 }
 
 // maxFields is how many fields a document's text is scored in; fields past
@@ -701,15 +820,15 @@ const maxFields = 12
 
 // addSynonyms gives each word with synonyms the documents of its synonyms,
 // at 0.8 of their score, as bleve's search does.
-func addSynonyms(terms map[string]*term, syn search.Synonyms) error {
+func addSynonyms(list termList, syn search.Synonyms) (termList, error) {
 	if len(syn) == 0 {
-		return nil
+		return list, nil
 	}
 	var ans []*search.Analyzer
 	for _, lang := range []string{"en", "fr"} {
 		an, err := search.NewAnalyzer(lang)
 		if err != nil {
-			return err
+			return list, err
 		}
 		ans = append(ans, an)
 	}
@@ -728,7 +847,7 @@ func addSynonyms(terms map[string]*term, syn search.Synonyms) error {
 			}
 			for _, an := range ans {
 				for _, t := range an.Word(other) {
-					if e := terms[t]; e != nil {
+					if e := list.find(t); e != nil {
 						lists = append(lists, e.posts)
 					}
 				}
@@ -736,16 +855,20 @@ func addSynonyms(terms map[string]*term, syn search.Synonyms) error {
 		}
 		found[i] = mergeBest(lists, 0.8)
 	})
+	// Words with no documents of their own become terms, too.
+	added := map[string]*term{}
 	for i, word := range words {
 		if len(found[i]) == 0 {
 			continue
 		}
 		for _, an := range ans {
 			for _, t := range an.Word(word) {
-				e := terms[t]
+				e := list.find(t)
 				if e == nil {
-					e = &term{name: t}
-					terms[t] = e
+					if e = added[t]; e == nil {
+						e = &term{name: t}
+						added[t] = e
+					}
 				}
 				if e.syn == nil {
 					e.syn = slices.Clone(found[i]) // each its own: levels are set in parallel
@@ -753,7 +876,20 @@ func addSynonyms(terms map[string]*term, syn search.Synonyms) error {
 			}
 		}
 	}
-	return nil
+	if len(added) == 0 {
+		return list, nil
+	}
+	more := sortTerms(slices.Collect(maps.Values(added)))
+	out := termList{names: make([]string, 0, len(list.names)+len(more.names)), terms: make([]*term, 0, len(list.names)+len(more.names))}
+	for len(list.names) > 0 || len(more.names) > 0 {
+		from := &list
+		if len(list.names) == 0 || len(more.names) > 0 && more.names[0] < list.names[0] {
+			from = &more
+		}
+		out.names, out.terms = append(out.names, from.names[0]), append(out.terms, from.terms[0])
+		from.names, from.terms = from.names[1:], from.terms[1:]
+	}
+	return out, nil
 }
 
 // mergeBest merges lists of postings in document order into one, keeping
@@ -998,19 +1134,6 @@ func level(w float32, scale float64) int {
 	return min(max(q, 1), 63)
 }
 
-// scoreAll applies each term's idf to its postings' scores and gives
-// them their levels, on every core: one pass over millions of postings.
-func scoreAll(stop <-chan struct{}, terms map[string]*term, th *thresholds) {
-	all := slices.Collect(maps.Values(terms))
-	parallel(stop, len(all), func(i int) {
-		t := all[i]
-		for j := range t.posts {
-			w := t.posts[j].w * t.idf
-			t.posts[j].w, t.posts[j].q = w, th.level(w)
-		}
-	})
-}
-
 // setLevels gives every posting its level.
 func setLevels(l []posting, th *thresholds) {
 	for j := range l {
@@ -1018,11 +1141,24 @@ func setLevels(l []posting, th *thresholds) {
 	}
 }
 
-// thresholds are, for each level above 1, the least score that has it:
-// a level is then a few comparisons rather than a logarithm, for each of
-// millions of postings. They are found with level itself, so the two agree
-// exactly (level does not decrease as the score grows).
-type thresholds [64]float32
+// scale is how the index's scores become levels: see level.
+type scale struct {
+	scale  float64
+	levels *thresholds
+}
+
+// thresholds turn scores into levels exactly as level does, for each of
+// millions of postings, in a table lookup and a comparison or two rather
+// than a logarithm.
+type thresholds struct {
+	// least[q] is, for each level q above 1, the least score that has it,
+	// found with level itself, so the two agree exactly (level does not
+	// decrease as the score grows).
+	least [64]float32
+	// from[b] is the level of the least non-negative score whose bits
+	// begin with b: a score's level is it or a little above.
+	from [1 << 15]uint8
+}
 
 func newThresholds(scale float64) *thresholds {
 	th := &thresholds{}
@@ -1030,7 +1166,7 @@ func newThresholds(scale float64) *thresholds {
 		// The least non-negative float32 (ordered as its bits) of level q.
 		lo, hi := uint32(0), math.Float32bits(math.MaxFloat32)
 		if level(math.Float32frombits(hi), scale) < q {
-			th[q] = float32(math.Inf(1))
+			th.least[q] = float32(math.Inf(1))
 			continue
 		}
 		for lo < hi {
@@ -1041,16 +1177,33 @@ func newThresholds(scale float64) *thresholds {
 				lo = mid + 1
 			}
 		}
-		th[q] = math.Float32frombits(lo)
+		th.least[q] = math.Float32frombits(lo)
+	}
+	for b := range th.from {
+		th.from[b] = th.search(math.Float32frombits(uint32(b) << 16))
 	}
 	return th
 }
 
+// level is the level of the score w.
 func (th *thresholds) level(w float32) uint8 {
+	bits := math.Float32bits(w)
+	if bits>>31 != 0 || w != w { // negative, or NaN
+		return 1
+	}
+	q := th.from[bits>>16]
+	for q < 63 && w >= th.least[q+1] {
+		q++
+	}
+	return q
+}
+
+// search is level by a binary search of the thresholds.
+func (th *thresholds) search(w float32) uint8 {
 	lo, hi := 1, 63 // the level is the last q whose threshold w reaches
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if w >= th[mid] {
+		if w >= th.least[mid] {
 			lo = mid
 		} else {
 			hi = mid - 1

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"reflect"
 	"runtime"
 	"slices"
@@ -331,13 +332,20 @@ func TestThresholds(t *testing.T) {
 			}
 		}
 		for q := 2; q <= 63; q++ {
-			x := th[q]
+			x := th.least[q]
 			check(x)
 			check(math.Nextafter32(x, 0))
 			check(math.Nextafter32(x, math.MaxFloat32))
 		}
 		for w := float32(-1); w < 300; w += 0.0137 {
 			check(w)
+		}
+		for _, w := range []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(-1)), math.MaxFloat32, math.SmallestNonzeroFloat32} {
+			check(w)
+		}
+		r := rand.New(rand.NewPCG(1, 2))
+		for range 200000 {
+			check(math.Float32frombits(r.Uint32()))
 		}
 	}
 }
