@@ -168,7 +168,7 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 	seen := make([]int32, len(docs))
 	cur := &shard{prefix: prefix, num: 1}
 	for i, n := range names {
-		e := entries[i]
+		e := &entries[i]
 		size := e.size
 		for _, c := range e.cards {
 			if seen[c.doc] != cur.num {
@@ -189,7 +189,7 @@ func Build(docs []Doc, opts Options) (map[string][]byte, Stats, error) {
 			shards = append(shards, cur)
 			cur = &shard{prefix: prefix, num: cur.num + 1}
 		}
-		cur.add(n, e, seen)
+		cur.add(i, names, entries, seen)
 		cur.size += size
 	}
 	if len(cur.terms) > 0 {
@@ -895,33 +895,38 @@ func addSynonyms(list termList, syn search.Synonyms) (termList, error) {
 // mergeBest merges lists of postings in document order into one, keeping
 // the best score of each document, times f.
 func mergeBest(lists [][]posting, f float32) []posting {
-	var out []posting
+	n := 0
 	for _, l := range lists {
-		merged := make([]posting, 0, len(out)+len(l))
-		i, j := 0, 0
-		for i < len(out) || j < len(l) {
-			switch {
-			case j == len(l) || i < len(out) && out[i].doc < l[j].doc:
-				merged = append(merged, out[i])
-				i++
-			case i == len(out) || l[j].doc < out[i].doc:
-				p := l[j]
-				p.w *= f
-				merged = append(merged, p)
-				j++
-			default: // the same document
-				p := l[j]
-				p.w *= f
-				if out[i].w > p.w {
-					p = out[i]
-				}
-				merged = append(merged, p)
-				i, j = i+1, j+1
+		n += len(l)
+	}
+	out := make([]posting, 0, n)
+	next := make([]int, len(lists)) // each list's next posting
+	for {
+		// The least document any list has next; then, of the lists having
+		// it, the best score, the later list's when equal.
+		doc, any := int32(0), false
+		for k, l := range lists {
+			if i := next[k]; i < len(l) && (!any || l[i].doc < doc) {
+				doc, any = l[i].doc, true
 			}
 		}
-		out = merged
+		if !any {
+			return out
+		}
+		var best posting
+		first := true
+		for k, l := range lists {
+			if i := next[k]; i < len(l) && l[i].doc == doc {
+				p := l[i]
+				p.w *= f
+				if first || !(best.w > p.w) {
+					best, first = p, false
+				}
+				next[k]++
+			}
+		}
+		out = append(out, best)
 	}
-	return out
 }
 
 // card is a result card a term carries: a document and the passage around
@@ -1225,13 +1230,16 @@ type shard struct {
 	size    int
 }
 
-// add appends a term and the documents it shows; seen is Build's.
-func (s *shard) add(name string, e entry, seen []int32) {
+// add appends the term names[i], of entries[i], and the documents it shows;
+// seen is Build's. A shard's terms and entries are runs of names and
+// entries, not copies.
+func (s *shard) add(i int, names []string, entries []entry, seen []int32) {
 	if len(s.terms) == 0 {
-		s.first = name
+		s.first = names[i]
+		s.terms, s.entries = names[i:i], entries[i:i]
 	}
-	s.terms = append(s.terms, name)
-	s.entries = append(s.entries, e)
+	s.terms, s.entries = s.terms[:len(s.terms)+1], s.entries[:len(s.entries)+1]
+	e := &entries[i]
 	for _, c := range e.cards {
 		s.addDoc(c.doc, seen)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -273,12 +274,14 @@ func TestShardJSON(t *testing.T) {
 	}
 	sh := &shard{prefix: "incidents/", num: 1}
 	seen := make([]int32, len(docs))
+	names, entries := make([]string, len(awkward)), make([]entry, len(awkward))
 	for i, s := range awkward {
-		e := entry{df: i + 1, postings: "AB" + s, cards: []card{{int32(i), "snippet " + s}}, titles: []int32{int32((i + 1) % len(docs))}}
+		names[i] = fmt.Sprintf("term%d%s", i, s)
+		entries[i] = entry{df: i + 1, postings: "AB" + s, cards: []card{{int32(i), "snippet " + s}}, titles: []int32{int32((i + 1) % len(docs))}}
 		if i%2 == 0 {
-			e.syn = "syn" + s
+			entries[i].syn = "syn" + s
 		}
-		sh.add(fmt.Sprintf("term%d%s", i, s), e, seen)
+		sh.add(i, names, entries, seen)
 	}
 	sh.addLater(11)
 	sh.addLater(3) // already shown
@@ -388,5 +391,37 @@ func TestWordTerms(t *testing.T) {
 	}
 	if _, ok := w.get("absent"); ok {
 		t.Error("a word never added is found")
+	}
+}
+
+// TestMergeBestRandom: the merge keeps each document once, in order, with
+// its best score times f, the later list's posting when two are equal.
+func TestMergeBestRandom(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for round := range 200 {
+		lists := make([][]posting, r.IntN(6))
+		for k := range lists {
+			doc := int32(-1)
+			for range r.IntN(20) {
+				doc += 1 + r.Int32N(4)
+				lists[k] = append(lists[k], posting{doc: doc, w: float32(r.IntN(4)), pos: int32(k)})
+			}
+		}
+		best := map[int32]posting{}
+		for _, l := range lists {
+			for _, p := range l {
+				p.w *= 0.8
+				if b, ok := best[p.doc]; !ok || !(b.w > p.w) {
+					best[p.doc] = p
+				}
+			}
+		}
+		var want []posting
+		for _, d := range slices.Sorted(maps.Keys(best)) {
+			want = append(want, best[d])
+		}
+		if got := mergeBest(lists, 0.8); !slices.Equal(got, want) {
+			t.Fatalf("round %d: %v\ngot  %v\nwant %v", round, lists, got, want)
+		}
 	}
 }
