@@ -44,6 +44,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzEscapers -fuzztime=$(FUZZTIME) ./generator/render
 	$(GO) test -run='^$$' -fuzz=FuzzScan -fuzztime=$(FUZZTIME) ./generator/blameless
 	$(GO) test -run='^$$' -fuzz=FuzzDiff -fuzztime=$(FUZZTIME) ./generator/htmldiff
+	$(GO) test -run='^$$' -fuzz=FuzzSquash -fuzztime=$(FUZZTIME) ./generator/search
+	$(GO) test -run='^$$' -fuzz=FuzzText -fuzztime=$(FUZZTIME) ./generator/search
 
 clean:
 	rm -rf bin public

@@ -128,8 +128,14 @@ func Text(h string) string {
 	}
 	for i := 0; i < len(h); {
 		if run >= 0 { // inside a run of text: to the next byte that may end it
-			for i < len(h) && !textStop[h[i]] {
-				i++
+			for i < len(h) {
+				if !textStop[h[i]] {
+					i++
+				} else if h[i] == ' ' && i+1 < len(h) && !textStop[h[i+1]] {
+					i += 2 // one space between words stays in the run
+				} else {
+					break
+				}
 			}
 			if i == len(h) {
 				break
@@ -193,6 +199,9 @@ var textStop = func() (t [256]bool) {
 // Squash is s with each run of white space made one space, and none at
 // either end: strings.Fields joined by spaces, without the slice.
 func Squash(s string) string {
+	if squashed(s) {
+		return s
+	}
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false
@@ -213,6 +222,20 @@ func Squash(s string) string {
 		i += size
 	}
 	return b.String()
+}
+
+// squashed reports whether Squash would return s as it is: s is ASCII,
+// with no white space but single spaces between other characters.
+func squashed(s string) bool {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= utf8.RuneSelf, c == '\t', c == '\n', c == '\v', c == '\f', c == '\r':
+			return false
+		case c == ' ' && (i == 0 || i == len(s)-1 || s[i+1] == ' '):
+			return false
+		}
+	}
+	return true
 }
 
 // FieldTexts returns a postmortem's text, one string per field of

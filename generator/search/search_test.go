@@ -204,27 +204,59 @@ func TestSynonyms(t *testing.T) {
 
 // TestText compares Text with the plain definition it replaces: tags as
 // spaces, entities decoded, white space collapsed.
+// textOracle is what Text must give: tags replaced by spaces, entities
+// decoded, white space squashed.
+func textOracle(h string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(tagsRE.ReplaceAllString(h, " "))), " ")
+}
+
+var tagsRE = regexp.MustCompile(`<[^>]*>`)
+
+// FuzzText: Text is textOracle on any input.
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"", "a b", "<p>one two</p> three", "a  b", "a <b>c</b>", "x\u00a0y", "&amp; b", "a b<", "tail "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, h string) {
+		if got, want := Text(h), textOracle(h); got != want {
+			t.Errorf("Text(%q) = %q, want %q", h, got, want)
+		}
+	})
+}
+
 func TestText(t *testing.T) {
-	tags := regexp.MustCompile(`<[^>]*>`)
 	for _, h := range []string{
 		"", "plain", "<p>one</p><p>two</p>", "a<br>b", "  lead and trail  ", "x < y and y > z",
 		"unclosed <tag", "&lt;script&gt; &amp; &nbsp;nbsp&#160;", "café\u00a0au\u2003lait", "<a href=\"x\">link</a>\n\n<ul><li>i</li></ul>",
 		"a\tb\r\nc\fd\ve", "<>", "<<>>", "é<p>è", "bad \xff\xfe bytes<p>x", "<p>runs of text</p>  <p>  and more</p>",
-		"&quot;quoted&quot;\u2028sep", "tail<",
+		"&quot;quoted&quot;\u2028sep", "tail<", "one two three", "a b  c", "a <i>b</i> c", "a é b", "a \u00a0b", "end ",
 	} {
-		want := strings.Join(strings.Fields(html.UnescapeString(tags.ReplaceAllString(h, " "))), " ")
-		if got := Text(h); got != want {
+		if got, want := Text(h), textOracle(h); got != want {
 			t.Errorf("Text(%q) = %q, want %q", h, got, want)
 		}
 	}
 }
 
 func TestSquash(t *testing.T) {
-	for _, s := range []string{"", "  a  b\t\nc ", "x\u00a0y\u2003z", "bad \xff\xfe bytes  here", "naïve  café", "\u2028"} {
+	for _, s := range []string{"", "  a  b\t\nc ", "x\u00a0y\u2003z", "bad \xff\xfe bytes  here", "naïve  café", "\u2028",
+		"plain words", " a", "a ", "a  b", "x\vy", "x\fy", "\x1c\x1f", " ", "a b\rc"} {
 		if got, want := Squash(s), strings.Join(strings.Fields(s), " "); got != want {
 			t.Errorf("Squash(%q) = %q, want %q", s, got, want)
 		}
 	}
+}
+
+// FuzzSquash: Squash is strings.Fields joined by spaces, on any input,
+// whether its shortcut for text already squashed answers or not.
+func FuzzSquash(f *testing.F) {
+	for _, s := range []string{"", "a b", " a", "a  b\t", "naïve café", "x\u00a0y", "\xff "} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Squash(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Errorf("Squash(%q) = %q, want %q", s, got, want)
+		}
+	})
 }
 
 // TestRefreshNamed refreshes an open index with the files a watcher names:
