@@ -28,6 +28,7 @@ import (
 	"hash/maphash"
 	"maps"
 	"math"
+	"math/bits"
 	"runtime"
 	"slices"
 	"strconv"
@@ -312,7 +313,7 @@ func addAliases(shards []*shard, vocab []vocabulary, entries []entry, names []st
 			}
 			for vi, v := range vocab {
 				v.words.all(func(w string, tv int32) {
-					if maphash.String(seed, w)%uint64(workers) != uint64(k) {
+					if allDigits(w) || maphash.String(seed, w)%uint64(workers) != uint64(k) {
 						return
 					}
 					for _, earlier := range vocab[:vi] {
@@ -400,7 +401,7 @@ func urlPrefix(docs []Doc) string {
 // related reports whether two neighbouring words should share a shard: the
 // first begins the second, or they share their first four letters.
 func related(a, b string) bool {
-	if strings.ContainsAny(a, "0123456789") || strings.ContainsAny(b, "0123456789") { // numbers, versions, times: no words to type
+	if hasDigit(a) || hasDigit(b) { // numbers, versions, times: no words to type
 		return false
 	}
 	if strings.HasPrefix(b, a) {
@@ -1028,7 +1029,29 @@ func top(posts []posting, k int) []posting {
 // a knowledge base's distinct terms and seldom searched; their results take
 // their cards from the document chunks.
 func cardsFor(name string, df int) bool {
-	return df > rareDigits || !strings.ContainsAny(name, "0123456789")
+	return df > rareDigits || !hasDigit(name)
+}
+
+// hasDigit reports whether s holds an ASCII digit (strings.ContainsAny,
+// without building a set for each of a hundred thousand terms).
+func hasDigit(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// allDigits reports whether s is ASCII digits only: a number, which both
+// languages' analyzers leave as it is (TestNumbersHaveNoAlias).
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // snippet is the passage around a term's first occurrence in the most
@@ -1101,25 +1124,15 @@ func encodePostings(posts []posting, n int, scale float64) string {
 		}
 		return b.String()
 	}
+	b.Grow(2*len(posts) + len(posts)/4) // most gaps take one character, some two
 	prev := int32(-1)
 	for _, p := range posts {
-		gap := p.doc - prev
+		gap := uint32(p.doc - prev)
 		prev = p.doc
-		var groups []byte
-		for {
-			groups = append(groups, byte(gap&31))
-			gap >>= 5
-			if gap == 0 {
-				break
-			}
+		for i := (bits.Len32(gap) + 4) / 5; i > 1; i-- {
+			b.WriteByte(alphabet[32|gap>>(5*(i-1))&31])
 		}
-		for i := len(groups) - 1; i >= 0; i-- {
-			v := groups[i]
-			if i > 0 {
-				v |= 32
-			}
-			b.WriteByte(alphabet[v])
-		}
+		b.WriteByte(alphabet[gap&31])
 		b.WriteByte(alphabet[p.q])
 	}
 	return b.String()

@@ -10,10 +10,13 @@ import (
 	"reflect"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/hindsight-sre/hindsight/generator/search"
 )
 
 // decode reads a shard or manifest file back, as the search page does.
@@ -422,6 +425,38 @@ func TestMergeBestRandom(t *testing.T) {
 		}
 		if got := mergeBest(lists, 0.8); !slices.Equal(got, want) {
 			t.Fatalf("round %d: %v\ngot  %v\nwant %v", round, lists, got, want)
+		}
+	}
+}
+
+// TestNumbersHaveNoAlias: a number is its own term in English and in
+// French, which addAliases counts on to skip numbers.
+func TestNumbersHaveNoAlias(t *testing.T) {
+	var ans [2]*search.Analyzer
+	for i, lang := range []string{"en", "fr"} {
+		var err error
+		if ans[i], err = search.NewAnalyzer(lang); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	numbers := []string{"0", "00", "1", "11", "111", "1111", "11111", "111111", "2024", "0123456789", "99999999999999999999"}
+	for range 5000 {
+		numbers = append(numbers, strconv.FormatUint(r.Uint64()>>r.IntN(64), 10))
+	}
+	for _, n := range numbers {
+		if !allDigits(n) {
+			t.Fatalf("allDigits(%q) = false", n)
+		}
+		for i, an := range ans {
+			if got := an.Analyse(n); len(got) != 1 || got[0] != n {
+				t.Errorf("analyzer %d: %q gives %q", i, n, got)
+			}
+		}
+	}
+	for _, s := range []string{"", "v2", "2s", "1.5", "١٢٣"} {
+		if allDigits(s) {
+			t.Errorf("allDigits(%q) = true", s)
 		}
 	}
 }
