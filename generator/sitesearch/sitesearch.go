@@ -639,7 +639,13 @@ func analyse(docs []Doc, stop <-chan struct{}) (terms []*term, vocab []vocabular
 						v, ok := wt.get(word)
 						if !ok {
 							var tids []int32
-							for _, t := range ans[li].Analyse(word) {
+							var ts []string
+							if allDigits(word) { // a number is its own term
+								ts = []string{strings.Clone(word)}
+							} else {
+								ts = ans[li].Analyse(word)
+							}
+							for _, t := range ts {
 								id, ok := ids[t]
 								if !ok {
 									id = int32(len(l.names))
@@ -1343,7 +1349,7 @@ func (s *shard) encode(name string, docs []Doc) []byte {
 		b = append(b, ':', '[')
 		b = strconv.AppendInt(b, int64(e.df), 10)
 		b = append(b, ',')
-		b = appendJSONString(b, e.postings)
+		b = append(append(append(b, '"'), e.postings...), '"') // the alphabet's characters need no escape
 		b = append(b, ',', '[')
 		for j, c := range e.cards {
 			if j > 0 {
@@ -1358,7 +1364,7 @@ func (s *shard) encode(name string, docs []Doc) []byte {
 		b = append(b, ']')
 		if e.syn != "" {
 			b = append(b, ',')
-			b = appendJSONString(b, e.syn)
+			b = append(append(append(b, '"'), e.syn...), '"')
 		}
 		b = append(b, ']')
 	}

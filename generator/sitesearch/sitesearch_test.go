@@ -280,9 +280,11 @@ func TestShardJSON(t *testing.T) {
 	names, entries := make([]string, len(awkward)), make([]entry, len(awkward))
 	for i, s := range awkward {
 		names[i] = fmt.Sprintf("term%d%s", i, s)
-		entries[i] = entry{df: i + 1, postings: "AB" + s, cards: []card{{int32(i), "snippet " + s}}, titles: []int32{int32((i + 1) % len(docs))}}
+		// Postings are in the alphabet, which needs no escape; the rest is
+		// any text.
+		entries[i] = entry{df: i + 1, postings: "AB" + alphabet[i:i+3], cards: []card{{int32(i), "snippet " + s}}, titles: []int32{int32((i + 1) % len(docs))}}
 		if i%2 == 0 {
-			entries[i].syn = "syn" + s
+			entries[i].syn = "-_" + alphabet[60-i:]
 		}
 		sh.add(i, names, entries, seen)
 	}
@@ -430,7 +432,8 @@ func TestMergeBestRandom(t *testing.T) {
 }
 
 // TestNumbersHaveNoAlias: a number is its own term in English and in
-// French, which addAliases counts on to skip numbers.
+// French, which analyse counts on to skip the analyzers for numbers and
+// addAliases to skip them.
 func TestNumbersHaveNoAlias(t *testing.T) {
 	var ans [2]*search.Analyzer
 	for i, lang := range []string{"en", "fr"} {
