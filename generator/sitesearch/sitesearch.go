@@ -1371,6 +1371,14 @@ func (s *shard) encode(name string, docs []Doc) []byte {
 	return append(b, "}});\n"...)
 }
 
+// jsonPlain are the ASCII characters appendJSONString copies as they are.
+var jsonPlain = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
+
 // appendJSONString appends s as a JSON string, escaped as encoding/json
 // escapes it for HTML: "</script>" can never appear in the file.
 func appendJSONString(b []byte, s string) []byte {
@@ -1380,7 +1388,7 @@ func appendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+			if jsonPlain[c] {
 				i++
 				continue
 			}

@@ -463,3 +463,29 @@ func TestNumbersHaveNoAlias(t *testing.T) {
 		}
 	}
 }
+
+// FuzzJSONString: appendJSONString writes a JSON string that reads back
+// as encoding/json's does, with nothing an HTML script element or a
+// JavaScript string would take for its end.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{"", "plain", `quote " and \ backslash`, "</script>&", "tab\tnl\n\x01", "sep\u2028\u2029", "bad \xff", "café 🙂"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := appendJSONString(nil, s)
+		if bytes.ContainsAny(got, "<>&\u2028\u2029") {
+			t.Fatalf("%q: raw %s", s, got)
+		}
+		var back, want string
+		if err := json.Unmarshal(got, &back); err != nil {
+			t.Fatalf("%q: %s: %v", s, got, err)
+		}
+		std, _ := json.Marshal(s)
+		if err := json.Unmarshal(std, &want); err != nil {
+			t.Fatal(err)
+		}
+		if back != want {
+			t.Fatalf("%q reads back as %q, want %q", s, back, want)
+		}
+	})
+}
