@@ -46,6 +46,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzDiff -fuzztime=$(FUZZTIME) ./generator/htmldiff
 	$(GO) test -run='^$$' -fuzz=FuzzSquash -fuzztime=$(FUZZTIME) ./generator/search
 	$(GO) test -run='^$$' -fuzz=FuzzText -fuzztime=$(FUZZTIME) ./generator/search
+	$(GO) test -run='^$$' -fuzz=FuzzWordsAt -fuzztime=$(FUZZTIME) ./generator/search
 	$(GO) test -run='^$$' -fuzz=FuzzJSONString -fuzztime=$(FUZZTIME) ./generator/sitesearch
 
 clean:

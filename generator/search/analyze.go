@@ -124,6 +124,17 @@ func WordsAt(text string, fn func(at int, w string)) {
 				lastKind = kind
 			}
 			i += size
+			// The rest of a run of ASCII letters and digits at once.
+			for i < len(text) && text[i] < utf8.RuneSelf {
+				k := asciiKind[text[i]]
+				if k == 0 {
+					break
+				}
+				if k != 3 {
+					lastKind = k
+				}
+				i++
+			}
 			continue
 		}
 		if start >= 0 && i+size < len(text) {

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
@@ -139,5 +141,79 @@ func TestWords(t *testing.T) {
 		if strings.Join(got, "|") != want {
 			t.Errorf("Words(%q) = %q, want %q", in, strings.Join(got, "|"), want)
 		}
+	}
+}
+
+// FuzzWordsAt: WordsAt splits any text as its plain rune-by-rune
+// reading, wordsAtOracle, does: the same words at the same offsets.
+func FuzzWordsAt(f *testing.F) {
+	for _, s := range []string{"Hello, world!", "don't stop", "v1.2.3 and 1,234.5 ms", "snake_case x", "déjà vu — ça", "a'b'c", "1.2.", "x_1_y", "é1", "a\xffb"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		type word struct {
+			at int
+			w  string
+		}
+		var got, want []word
+		WordsAt(s, func(at int, w string) { got = append(got, word{at, w}) })
+		wordsAtOracle(s, func(at int, w string) { want = append(want, word{at, w}) })
+		if !slices.Equal(got, want) {
+			t.Fatalf("WordsAt(%q) = %v, want %v", s, got, want)
+		}
+	})
+}
+
+// wordsAtOracle is WordsAt as it was before its run of ASCII letters was
+// read in a loop of its own: one character per turn of the loop.
+func wordsAtOracle(text string, fn func(at int, w string)) {
+	start := -1
+	lastKind := uint8(0) // 1 letter, 2 digit
+	for i := 0; i < len(text); {
+		r, size, kind := rune(text[i]), 1, uint8(0)
+		if r < utf8.RuneSelf {
+			kind = asciiKind[r]
+		} else {
+			r, size = utf8.DecodeRuneInString(text[i:])
+			switch {
+			case unicode.IsLetter(r) || unicode.IsMark(r):
+				kind = 1
+			case unicode.IsDigit(r):
+				kind = 2
+			}
+		}
+		if kind != 0 {
+			if start < 0 {
+				start = i
+			}
+			if kind != 3 {
+				lastKind = kind
+			}
+			i += size
+			continue
+		}
+		if start >= 0 && i+size < len(text) {
+			join := false
+			switch r {
+			case '\'', '’', '.', ':', '·':
+				next, _ := utf8.DecodeRuneInString(text[i+size:])
+				join = lastKind == 1 && unicode.IsLetter(next) || r == '.' && lastKind == 2 && unicode.IsDigit(next)
+			case ',', ';':
+				next, _ := utf8.DecodeRuneInString(text[i+size:])
+				join = lastKind == 2 && unicode.IsDigit(next)
+			}
+			if join {
+				i += size
+				continue
+			}
+		}
+		if start >= 0 {
+			fn(start, text[start:i])
+			start, lastKind = -1, 0
+		}
+		i += size
+	}
+	if start >= 0 {
+		fn(start, text[start:])
 	}
 }
