@@ -12,6 +12,8 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
@@ -545,6 +547,7 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 	var (
 		cancel chan struct{} // closed to stop the pending write
 		ended  chan struct{} // closed when the last write has ended
+		idle   *time.Timer   // collects garbage once the edits pause
 	)
 	// stopWrite tells the pending write to stop, without waiting: a write
 	// under way ends at its next file, or after the search index it is
@@ -556,6 +559,9 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 		}
 	}
 	defer func() {
+		if idle != nil {
+			idle.Stop()
+		}
 		stopWrite()
 		if ended != nil {
 			<-ended
@@ -567,6 +573,9 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 		case <-stop:
 			return
 		case <-l.rebuilds:
+		}
+		if idle != nil {
+			idle.Stop()
 		}
 		stopWrite()
 		start := time.Now()
@@ -609,6 +618,7 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 		if after != nil {
 			after(changed)
 		}
+		idle = time.AfterFunc(idleCollect, collectIfDue)
 		prev := ended
 		cancel, ended = make(chan struct{}), make(chan struct{})
 		go func(cancel, ended, prev chan struct{}) {
@@ -639,6 +649,31 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 func today(ss *build.Session) time.Time {
 	t, _ := build.Today(ss.Options().Config.Location)
 	return t
+}
+
+// idleCollect is how long after an edit, with no edit since, the garbage
+// collector runs if it is due soon (collectIfDue): by then the open pages
+// have fetched their updates and the search index has taken the edit.
+// Otherwise the collection that each few edits make due would often come
+// while the next edit is being prepared and served, and slow it: on the
+// 10,000-postmortem corpus a collection marks some 200-350 MB and takes
+// 70-140 ms, with one of the two cores and stalls of up to 20 ms.
+const idleCollect = 150 * time.Millisecond
+
+// collectIfDue runs a garbage collection when the heap has grown more than
+// half the way from what the last one kept to the next one's goal.
+func collectIfDue() {
+	s := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}, {Name: "/gc/heap/live:bytes"}, {Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(s)
+	for _, x := range s {
+		if x.Value.Kind() != metrics.KindUint64 {
+			return // not in this runtime
+		}
+	}
+	goal, live, now := s[0].Value.Uint64(), s[1].Value.Uint64(), s[2].Value.Uint64()
+	if goal > live && now > live && now-live > (goal-live)/2 {
+		runtime.GC()
+	}
 }
 
 // writeDelay is how long the changes must pause before the output folder

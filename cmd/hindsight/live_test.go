@@ -12,6 +12,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
+	"runtime/metrics"
 	"strings"
 	"sync"
 	"testing"
@@ -425,4 +427,35 @@ func TestServePatchesOpenPages(t *testing.T) {
 	if e := waitEvent(t, ev, "reload"); e != "reload full" {
 		t.Errorf("event %q after a config change, want reload full", e)
 	}
+}
+
+// TestCollectIfDue: the idle collection runs once the heap has grown more
+// than half the way to the next collection's goal, and not before.
+func TestCollectIfDue(t *testing.T) {
+	numGC := func() uint32 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.NumGC
+	}
+	runtime.GC()
+	before := numGC()
+	collectIfDue()
+	if numGC() != before {
+		t.Fatal("collected right after a collection")
+	}
+	s := []metrics.Sample{{Name: "/gc/heap/goal:bytes"}, {Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	grow := (s[0].Value.Uint64() - s[1].Value.Uint64()) * 6 / 10
+	var keep [][]byte
+	for n := uint64(0); n < grow; n += 64 << 10 {
+		keep = append(keep, make([]byte, 64<<10))
+	}
+	if numGC() != before {
+		t.Skip("a collection came by itself while the heap grew")
+	}
+	collectIfDue()
+	if numGC() == before {
+		t.Errorf("no collection with the heap grown by %d bytes, 60%% of the way to the goal", grow)
+	}
+	runtime.KeepAlive(keep)
 }
