@@ -426,24 +426,33 @@ func (r *renderer) filters() []filterList {
 		}
 	}
 	// Every severity of the scale and every status gets its list, empty or
-	// not, since the layouts link to each of them.
-	by := func(field string, keys []string, key func(*postmortem.Postmortem) string) {
-		groups := map[string][]*postmortem.Postmortem{}
+	// not, since the layouts link to each of them. A few keys each: found
+	// by comparison, with no map (this runs for each edit under serve).
+	by := func(field string, keys []string, key func(*postmortem.Postmortem) int) {
+		groups := make([][]*postmortem.Postmortem, len(keys))
 		for _, p := range s.Incidents {
-			k := key(p)
-			groups[k] = append(groups[k], p)
+			if k := key(p); k >= 0 {
+				groups[k] = append(groups[k], p)
+			}
 		}
 		for _, k := range keys {
-			out = append(out, filterList{Filter{field, k}, k, k, groups[k]})
+			// A key given twice has the group of its first place.
+			out = append(out, filterList{Filter{field, k}, k, k, groups[slices.Index(keys, k)]})
 		}
 	}
-	by("severity", s.Config.Severities, func(p *postmortem.Postmortem) string { return p.Severity })
+	among := func(keys []string) func(string) int {
+		return func(k string) int { return slices.Index(keys, k) }
+	}
+	severity := among(s.Config.Severities)
+	by("severity", s.Config.Severities, func(p *postmortem.Postmortem) int { return severity(p.Severity) })
 	years := make([]string, len(s.Years))
 	for i, y := range s.Years {
 		years[i] = strconv.Itoa(y)
 	}
-	by("year", years, func(p *postmortem.Postmortem) string { return strconv.Itoa(s.Year(p)) })
-	by("status", s.Statuses(), func(p *postmortem.Postmortem) string { return p.Status })
+	by("year", years, func(p *postmortem.Postmortem) int { return slices.Index(s.Years, s.Year(p)) })
+	statuses := s.Statuses()
+	status := among(statuses)
+	by("status", statuses, func(p *postmortem.Postmortem) int { return status(p.Status) })
 	return out
 }
 
