@@ -5,6 +5,7 @@
 package site
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -50,7 +51,6 @@ type Service struct {
 	InCatalog bool
 	Incidents []*postmortem.Postmortem // newest first
 
-	pos map[*postmortem.Postmortem]int // index in Incidents
 }
 
 // DisplayName is the catalog title, or the name.
@@ -386,6 +386,36 @@ func list(fsys fs.FS, stats map[string]fs.FileInfo) (files, outside []string, er
 }
 
 // newestFirst orders incidents by date, newest first, then by id.
+// sortNewestFirst sorts incidents as newestFirst orders them, through
+// their dates and ids gathered once: the comparisons then read a compact
+// array instead of two postmortems each (under serve the site is sorted
+// again for each edit).
+func sortNewestFirst(incidents []*postmortem.Postmortem) {
+	type key struct {
+		sec  int64
+		nsec int
+		id   string
+		p    *postmortem.Postmortem
+	}
+	keys := make([]key, len(incidents))
+	for i, p := range incidents {
+		d := p.Date()
+		keys[i] = key{d.Unix(), d.Nanosecond(), p.ID, p}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.sec != b.sec {
+			return cmp.Compare(b.sec, a.sec)
+		}
+		if a.nsec != b.nsec {
+			return cmp.Compare(b.nsec, a.nsec)
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	for i, k := range keys {
+		incidents[i] = k.p
+	}
+}
+
 func newestFirst(a, b *postmortem.Postmortem) int {
 	if c := b.Date().Compare(a.Date()); c != 0 {
 		return c // cmp.Or would compare the ids every time too
@@ -394,7 +424,7 @@ func newestFirst(a, b *postmortem.Postmortem) int {
 }
 
 func (s *Site) group() {
-	slices.SortFunc(s.Incidents, newestFirst)
+	sortNewestFirst(s.Incidents)
 	services := map[string]*Service{}
 	for _, c := range s.Config.Services {
 		services[c.Name] = &Service{Name: c.Name, Slug: postmortem.Slug(c.Name), Catalog: c, InCatalog: true}
@@ -423,10 +453,6 @@ func (s *Site) group() {
 		}
 	}
 	for _, sv := range services {
-		sv.pos = make(map[*postmortem.Postmortem]int, len(sv.Incidents))
-		for i, p := range sv.Incidents {
-			sv.pos[p] = i
-		}
 		s.Services = append(s.Services, sv)
 	}
 	slices.SortFunc(s.Services, func(a, b *Service) int { return strings.Compare(a.Name, b.Name) })
@@ -645,8 +671,9 @@ func (s *Site) ImpactTime(incidents []*postmortem.Postmortem) time.Duration {
 // Neighbours returns the previous (older) and next (newer) incident of the
 // same service.
 func (sv *Service) Neighbours(p *postmortem.Postmortem) (older, newer *postmortem.Postmortem) {
-	i, ok := sv.pos[p]
-	if !ok {
+	// Incidents are in the site's order, newest first.
+	i, ok := slices.BinarySearchFunc(sv.Incidents, p, newestFirst)
+	if !ok || sv.Incidents[i] != p {
 		return nil, nil
 	}
 	if i+1 < len(sv.Incidents) {

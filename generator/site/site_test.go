@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -534,5 +535,30 @@ func TestProgress(t *testing.T) {
 	}
 	if calls != 5 || last != 5 {
 		t.Errorf("Progress called %d times, last done %d; want 5, 5", calls, last)
+	}
+}
+
+// TestSortNewestFirst: the sort through gathered keys orders incidents as
+// newestFirst does, ties, missing dates and far years included.
+func TestSortNewestFirst(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	dates := []time.Time{{}, time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999, time.UTC),
+		time.Date(2024, 3, 5, 10, 0, 0, 0, time.UTC), time.Date(2024, 3, 5, 10, 0, 0, 1, time.UTC),
+		time.Date(2024, 3, 5, 11, 0, 0, 0, time.FixedZone("x", 3600))}
+	for round := range 50 {
+		var ps []*postmortem.Postmortem
+		for i := range r.IntN(200) {
+			p := &postmortem.Postmortem{ID: fmt.Sprintf("pm-%d", r.IntN(50)*1000+i)}
+			if r.IntN(4) > 0 {
+				p.StartedAt = dates[r.IntN(len(dates))].Add(time.Duration(r.IntN(3)) * time.Hour)
+			}
+			ps = append(ps, p)
+		}
+		want := slices.Clone(ps)
+		slices.SortFunc(want, newestFirst)
+		sortNewestFirst(ps)
+		if !slices.Equal(ps, want) {
+			t.Fatalf("round %d: the orders differ", round)
+		}
 	}
 }
