@@ -566,6 +566,7 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 		if ended != nil {
 			<-ended
 		}
+		ss.RemoveStopped()
 	}()
 	day := today(ss)
 	for {
@@ -587,6 +588,7 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 			if ended != nil {
 				<-ended // the full build replaces the output folder too
 			}
+			ss.RemoveStopped()
 			opts, err := options()
 			var res build.Result
 			if err == nil {

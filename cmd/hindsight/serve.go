@@ -86,14 +86,27 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	srv := &http.Server{Handler: lv.handler(opts.OutDir, api), ReadHeaderTimeout: 10 * time.Second}
 	fmt.Fprintf(stdout, "built %d pages; serving %s at http://%s/ (Ctrl-C to stop)\n", res.Pages, opts.OutDir, ln.Addr())
 
-	stopWatch := make(chan struct{})
-	defer close(stopWatch)
+	// On the way out the rebuild loop is told to stop and waited for: it
+	// stops the write under way and removes the staging folders of the
+	// writes it stopped.
+	stopWatch, loopDone := make(chan struct{}), make(chan struct{})
+	looping := false
+	defer func() {
+		close(stopWatch)
+		if looping {
+			<-loopDone
+		}
+	}()
 	if *watch {
 		if err := lv.watch(opts.ContentDir, f.config, opts.Deployments, opts.Config.Dir, stopWatch); err != nil {
 			fmt.Fprintf(stderr, "hindsight: %v; serving without rebuilding on changes\n", err)
 		} else {
 			fmt.Fprintln(stdout, "watching the content, config and theme for changes")
-			go lv.rebuildLoop(ss, func() (build.Options, error) { return f.options(fs, io.Discard) }, api.refresh, stopWatch)
+			looping = true
+			go func() {
+				defer close(loopDone)
+				lv.rebuildLoop(ss, func() (build.Options, error) { return f.options(fs, io.Discard) }, api.refresh, stopWatch)
+			}()
 		}
 	}
 

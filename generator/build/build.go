@@ -204,6 +204,9 @@ type Session struct {
 	rows   *render.Rows
 	memo   *metrics.Memo
 	deps   deploymentsFile
+
+	mu      sync.Mutex
+	stopped []*output.Staging // of writes told to stop, not removed yet
 }
 
 // NewSession starts a session with opts.
@@ -235,6 +238,7 @@ type Prepared struct {
 	metrics *metrics.Metrics
 	res     Result
 	rows    *render.Rows
+	session *Session
 }
 
 // Prepare loads and checks the content; nothing is written. The Result
@@ -274,7 +278,7 @@ func (ss *Session) PrepareChanged(changed []string) (*Prepared, Result, error) {
 	// Not the cache: through it the postmortems would stay in memory
 	// while Write builds the search index, which they must leave room for.
 	opts.cache, opts.changed = nil, nil
-	return &Prepared{opts: opts, site: s, metrics: m, res: res, rows: ss.rows}, res, nil
+	return &Prepared{opts: opts, site: s, metrics: m, res: res, rows: ss.rows, session: ss}, res, nil
 }
 
 // ErrStopped is what Write returns when told to stop (a stop that comes
@@ -283,10 +287,14 @@ var ErrStopped = render.ErrStopped
 
 // Write renders the site and the search indexes into a staging folder
 // beside OutDir and swaps it into place. Closing stop makes it give up and
-// leave the previous output as it was (ErrStopped).
+// leave the previous output as it was (ErrStopped). The staging folder of
+// a write told to stop is removed by the session's next Write, or by
+// RemoveStopped: removing thousands of files takes a core for a few tenths
+// of a second, which under serve would slow the edit that stopped it.
 func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 	opts, s, res := p.opts, p.site, p.res
 	res.Stages = slices.Clone(res.Stages)
+	p.session.RemoveStopped()
 	start := time.Now()
 	stage, err := output.NewStaging(opts.OutDir)
 	if err != nil {
@@ -313,6 +321,12 @@ func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 			err = fmt.Errorf("writing the search index: %w", sr.err)
 		}
 	}
+	if errors.Is(err, ErrStopped) {
+		p.session.mu.Lock()
+		p.session.stopped = append(p.session.stopped, stage)
+		p.session.mu.Unlock()
+		return res, err
+	}
 	if err != nil {
 		stage.Abort()
 		return res, err
@@ -335,6 +349,18 @@ func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 	}
 	res.stage("swapping in", start)
 	return res, nil
+}
+
+// RemoveStopped removes the staging folders of the writes that were told
+// to stop (see Write). serve calls it before it ends.
+func (ss *Session) RemoveStopped() {
+	ss.mu.Lock()
+	stopped := ss.stopped
+	ss.stopped = nil
+	ss.mu.Unlock()
+	for _, st := range stopped {
+		st.Abort()
+	}
 }
 
 // Lazy returns the site as render.Lazy renders it: each file when it is

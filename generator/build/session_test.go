@@ -146,7 +146,7 @@ func TestSessionRebuildsWhatChanged(t *testing.T) {
 }
 
 // TestSessionStops checks that a write told to stop leaves the output as it
-// was.
+// was, and its staging folder for the next write or RemoveStopped to remove.
 func TestSessionStops(t *testing.T) {
 	opts := exampleOptions(t, filepath.Join(t.TempDir(), "public"))
 	ss := NewSession(opts)
@@ -166,8 +166,25 @@ func TestSessionStops(t *testing.T) {
 	if d := sameTree(readTree(t, opts.OutDir), before); d != "" {
 		t.Error(d)
 	}
-	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(opts.OutDir), ".public.tmp-*")); len(left) > 0 {
-		t.Error("the staging folder was left behind:", left)
+	staging := func() []string {
+		left, _ := filepath.Glob(filepath.Join(filepath.Dir(opts.OutDir), ".public.tmp-*"))
+		return left
+	}
+	if left := staging(); len(left) != 1 {
+		t.Errorf("staging folders after the stopped write: %v, want its own", left)
+	}
+	if _, err := p.Write(nil); err != nil {
+		t.Fatal(err)
+	}
+	if left := staging(); len(left) > 0 {
+		t.Error("the next write left staging folders behind:", left)
+	}
+	if _, err := p.Write(stop); err != ErrStopped {
+		t.Fatalf("Write after stop: %v, want ErrStopped", err)
+	}
+	ss.RemoveStopped()
+	if left := staging(); len(left) > 0 {
+		t.Error("RemoveStopped left staging folders behind:", left)
 	}
 }
 
