@@ -205,13 +205,40 @@ type Session struct {
 	memo   *metrics.Memo
 	deps   deploymentsFile
 
+	stopped *stoppedWrites
+}
+
+// stoppedWrites are the staging folders of writes told to stop, not
+// removed yet. A Prepared holds them rather than its session: through the
+// session's cache the postmortems would stay in memory while Write builds
+// the search index, which they must leave room for.
+type stoppedWrites struct {
 	mu      sync.Mutex
-	stopped []*output.Staging // of writes told to stop, not removed yet
+	folders []*output.Staging
+}
+
+// add keeps the staging folder of a stopped write.
+func (sw *stoppedWrites) add(st *output.Staging) {
+	sw.mu.Lock()
+	sw.folders = append(sw.folders, st)
+	sw.mu.Unlock()
+}
+
+// remove removes the folders kept.
+func (sw *stoppedWrites) remove() {
+	sw.mu.Lock()
+	folders := sw.folders
+	sw.folders = nil
+	sw.mu.Unlock()
+	for _, st := range folders {
+		st.Abort()
+	}
 }
 
 // NewSession starts a session with opts.
 func NewSession(opts Options) *Session {
-	return &Session{opts: opts.withNow(), checks: map[*postmortem.Postmortem]diag.List{}, rows: &render.Rows{}, memo: &metrics.Memo{}}
+	return &Session{opts: opts.withNow(), checks: map[*postmortem.Postmortem]diag.List{}, rows: &render.Rows{}, memo: &metrics.Memo{},
+		stopped: &stoppedWrites{}}
 }
 
 // Options are the options the session builds with.
@@ -238,7 +265,7 @@ type Prepared struct {
 	metrics *metrics.Metrics
 	res     Result
 	rows    *render.Rows
-	session *Session
+	stopped *stoppedWrites // the session's
 }
 
 // Prepare loads and checks the content; nothing is written. The Result
@@ -278,7 +305,7 @@ func (ss *Session) PrepareChanged(changed []string) (*Prepared, Result, error) {
 	// Not the cache: through it the postmortems would stay in memory
 	// while Write builds the search index, which they must leave room for.
 	opts.cache, opts.changed = nil, nil
-	return &Prepared{opts: opts, site: s, metrics: m, res: res, rows: ss.rows, session: ss}, res, nil
+	return &Prepared{opts: opts, site: s, metrics: m, res: res, rows: ss.rows, stopped: ss.stopped}, res, nil
 }
 
 // ErrStopped is what Write returns when told to stop (a stop that comes
@@ -292,9 +319,11 @@ var ErrStopped = render.ErrStopped
 // RemoveStopped: removing thousands of files takes a core for a few tenths
 // of a second, which under serve would slow the edit that stopped it.
 func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
-	opts, s, res := p.opts, p.site, p.res
+	// Nothing holds p past the pages: through it the postmortems would
+	// stay in memory while the search index is built.
+	opts, s, res, stopped := p.opts, p.site, p.res, p.stopped
 	res.Stages = slices.Clone(res.Stages)
-	p.session.RemoveStopped()
+	stopped.remove()
 	start := time.Now()
 	stage, err := output.NewStaging(opts.OutDir)
 	if err != nil {
@@ -322,9 +351,7 @@ func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 		}
 	}
 	if errors.Is(err, ErrStopped) {
-		p.session.mu.Lock()
-		p.session.stopped = append(p.session.stopped, stage)
-		p.session.mu.Unlock()
+		stopped.add(stage)
 		return res, err
 	}
 	if err != nil {
@@ -353,15 +380,7 @@ func (p *Prepared) Write(stop <-chan struct{}) (Result, error) {
 
 // RemoveStopped removes the staging folders of the writes that were told
 // to stop (see Write). serve calls it before it ends.
-func (ss *Session) RemoveStopped() {
-	ss.mu.Lock()
-	stopped := ss.stopped
-	ss.stopped = nil
-	ss.mu.Unlock()
-	for _, st := range stopped {
-		st.Abort()
-	}
-}
+func (ss *Session) RemoveStopped() { ss.stopped.remove() }
 
 // Lazy returns the site as render.Lazy renders it: each file when it is
 // first asked for. The search indexes are not part of it.

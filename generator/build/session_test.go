@@ -3,6 +3,7 @@ package build
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -294,4 +295,31 @@ func TestSessionTextEditKeepsFigures(t *testing.T) {
 	step("a later detection", func(s string) string {
 		return strings.Replace(s, "detected_at: 2026-11-21T19:52:00+01:00", "detected_at: 2026-11-21T20:52:00+01:00", 1)
 	}, "Renamed consumer lag")
+}
+
+// TestPreparedLeavesSession: a Prepared does not keep its session in
+// memory: through the session's cache every postmortem would stay there
+// while Write builds the search index (on 10,000 postmortems that stage
+// took 0.98 s instead of 0.80).
+func TestPreparedLeavesSession(t *testing.T) {
+	ss := NewSession(exampleOptions(t, filepath.Join(t.TempDir(), "public")))
+	p, _, err := ss.Prepare()
+	if err != nil {
+		t.Fatal(err)
+	}
+	collected := make(chan struct{})
+	runtime.AddCleanup(ss, func(ch chan struct{}) { close(ch) }, collected)
+	ss = nil
+	deadline := time.After(5 * time.Second)
+	for done := false; !done; {
+		runtime.GC()
+		select {
+		case <-collected:
+			done = true
+		case <-time.After(10 * time.Millisecond):
+		case <-deadline:
+			t.Fatal("the session stays in memory while its Prepared does")
+		}
+	}
+	runtime.KeepAlive(p)
 }
