@@ -121,7 +121,7 @@ type posting struct {
 
 type term struct {
 	name  string
-	posts []posting // the scores of posts are without idf until scoreAll
+	posts []posting // a slice of the array of all postings, in document order, scored (idf included)
 	syn   []posting // documents found through synonyms
 	idf   float32
 	maxw  float32 // the best score of posts without idf
