@@ -540,7 +540,7 @@ func ignored(name string) bool {
 // content alone is prepared by the session, which rereads only the files
 // that changed, and served from memory at once: the open pages reload
 // without waiting for the whole site to be written. The output folder is
-// written once the changes pause for writeDelay. Any other change (config,
+// written once the changes pause (see writePause). Any other change (config,
 // theme, deployments) starts a new session with the options read afresh,
 // and a full build.
 func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, error), after func(changed []string), stop <-chan struct{}) {
@@ -548,6 +548,7 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 		cancel chan struct{} // closed to stop the pending write
 		ended  chan struct{} // closed when the last write has ended
 		idle   *time.Timer   // collects garbage once the edits pause
+		pause  writePause
 	)
 	// stopWrite tells the pending write to stop, without waiting: a write
 	// under way ends at its next file, or after the search index it is
@@ -631,13 +632,15 @@ func (l *live) rebuildLoop(ss *build.Session, options func() (build.Options, err
 			select {
 			case <-cancel:
 				return
-			case <-time.After(writeDelay):
+			case <-time.After(pause.get()):
 			}
 			if prev != nil {
 				<-prev
 			}
 			start := time.Now()
-			if res, err := p.Write(cancel); err == nil {
+			res, err := p.Write(cancel)
+			pause.ended(err)
+			if err == nil {
 				l.mem.CompareAndSwap(lazy, nil)
 				fmt.Fprintf(l.log, "wrote %d pages to the output folder in %s\n", res.Pages, time.Since(start).Round(time.Millisecond))
 			} else if !errors.Is(err, build.ErrStopped) {
@@ -682,3 +685,35 @@ func collectIfDue() {
 // is written: a large knowledge base takes seconds to write, and each new
 // change stops the write under way.
 const writeDelay = time.Second
+
+// maxWriteDelay bounds writePause's wait.
+const maxWriteDelay = 8 * time.Second
+
+// writePause is how long the changes must pause before the output folder
+// is written: writeDelay, twice as long after each write an edit stopped,
+// up to maxWriteDelay, and writeDelay again once a write ends. An author
+// who saves every few seconds would otherwise have most saves land on a
+// write (seconds of both cores, on 10,000 postmortems), which an edit
+// stops but which slows it: the first edit after such a pause took 96-141
+// ms against 77-121 ms without the write, in Chromium.
+type writePause struct {
+	d atomic.Int64 // nanoseconds; 0 is writeDelay
+}
+
+// get is the pause before the next write.
+func (w *writePause) get() time.Duration {
+	if d := time.Duration(w.d.Load()); d > 0 {
+		return d
+	}
+	return writeDelay
+}
+
+// ended takes what a write returned.
+func (w *writePause) ended(err error) {
+	switch {
+	case errors.Is(err, build.ErrStopped):
+		w.d.Store(int64(min(2*w.get(), maxWriteDelay)))
+	case err == nil:
+		w.d.Store(0)
+	}
+}

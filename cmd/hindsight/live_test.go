@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -458,4 +459,26 @@ func TestCollectIfDue(t *testing.T) {
 		t.Errorf("no collection with the heap grown by %d bytes, 60%% of the way to the goal", grow)
 	}
 	runtime.KeepAlive(keep)
+}
+
+// TestWritePause: the pause before serve writes the output folder doubles
+// after each write an edit stopped, up to its bound, and is back to a
+// second once a write ends.
+func TestWritePause(t *testing.T) {
+	var w writePause
+	want := []time.Duration{writeDelay, 2 * writeDelay, 4 * writeDelay, maxWriteDelay, maxWriteDelay}
+	for i, d := range want {
+		if got := w.get(); got != d {
+			t.Fatalf("after %d stopped writes: %s, want %s", i, got, d)
+		}
+		w.ended(build.ErrStopped)
+	}
+	w.ended(errors.New("disk full")) // neither stopped nor done: no change
+	if w.get() != maxWriteDelay {
+		t.Errorf("after a failed write: %s", w.get())
+	}
+	w.ended(nil)
+	if w.get() != writeDelay {
+		t.Errorf("after a write that ended: %s, want %s", w.get(), writeDelay)
+	}
 }
